@@ -1,0 +1,33 @@
+"""The platform's HTTP API (/api/v1), one django-ninja instance; apps add routers."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+api = NinjaAPI(
+    title="egov API",
+    version="1",
+    description="省级电子政务平台接口 — provincial e-government platform API",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """400 with each field and its reason."""
+    errors = [
+        {"field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
+         "reason": err.get("msg", "invalid")}
+        for err in exc.errors
+    ]
+    return api.create_response(request, {"code": "invalid_input", "errors": errors}, status=400)
+
+
+def register_routers() -> None:
+    from egov.core.api import router as core_router
+
+    api.add_router("/", core_router)
+
+
+register_routers()

@@ -1,0 +1,26 @@
+"""Core models, one module per family."""
+
+from egov.core.models.apikeys import ApiKey, ExternalSystem
+from egov.core.models.audit import AuditEntry
+from egov.core.models.calendar import CalendarDay
+from egov.core.models.events import DeadLetter, Delivery, Event, SubscriberPosition
+from egov.core.models.organisations import Organisation
+from egov.core.models.people import PublicAccount, RoleAssignment, StaffProfile, User
+from egov.core.models.regions import Region
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "CalendarDay",
+    "DeadLetter",
+    "Delivery",
+    "Event",
+    "ExternalSystem",
+    "Organisation",
+    "PublicAccount",
+    "Region",
+    "RoleAssignment",
+    "StaffProfile",
+    "SubscriberPosition",
+    "User",
+]
