@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "egov.core",
+    "egov.trust",
 ]
 
 MIDDLEWARE = [
