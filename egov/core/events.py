@@ -1,10 +1,118 @@
-"""Event outbox (事件发件箱). Interface fixed; implementation by the outbox work."""
+"""Event outbox (事件发件箱): publish domain events in the publisher's transaction.
+
+A service publishes an event in the same transaction as the change it reports, so
+the event exists if and only if the change was committed. After commit the
+worker is kicked (a huey task, enqueued with ``transaction.on_commit``) and
+delivers the event to every registered subscriber at least once
+(see :mod:`egov.core.subscribers` and :mod:`egov.core.outbox`).
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
-def publish(event_type: str, payload: dict[str, Any], *, aggregate: str) -> Any:
-    """Append a domain event to the outbox in the caller's transaction."""
-    raise NotImplementedError
+from egov.core.journal import lock_journal
+from egov.core.models import Event
+
+# Past-tense CamelCase, letters only, at least two words: CaseAccepted, CAPAlertIssued.
+EVENT_TYPE_PATTERN = re.compile(r"^[A-Z][A-Za-z]*[A-Z][a-z]+$")
+EVENT_TYPE_MAX = 64
+AGGREGATE_MAX = 128
+
+
+def event_type_problem(event_type: Any) -> str | None:
+    """Why this is not a usable event type name, or None."""
+    if not isinstance(event_type, str) or not event_type:
+        return "required: a CamelCase name in the past tense, such as CaseAccepted"
+    if len(event_type) > EVENT_TYPE_MAX:
+        return f"at most {EVENT_TYPE_MAX} characters"
+    if not EVENT_TYPE_PATTERN.match(event_type):
+        return (
+            "must be CamelCase letters only, a noun then a past-tense verb, "
+            f"such as CaseAccepted; got {event_type!r}"
+        )
+    return None
+
+
+def aggregate_problem(aggregate: Any) -> str | None:
+    """Why this is not a usable aggregate key, or None."""
+    if not isinstance(aggregate, str) or not aggregate.strip():
+        return "required: the key of the object the event is about, such as a case number"
+    if len(aggregate) > AGGREGATE_MAX:
+        return f"at most {AGGREGATE_MAX} characters"
+    return None
+
+
+def has_non_finite(value: Any) -> bool:
+    """Does the value hold NaN or an infinity (JSON has no spelling for them)?"""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(has_non_finite(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(has_non_finite(item) for item in value)
+    return False
+
+
+def payload_problem(payload: Any) -> str | None:
+    """Why this payload cannot be stored as JSON, or None."""
+    if not isinstance(payload, dict):
+        return f"must be a JSON object (a dict), got {type(payload).__name__}"
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        return f"must be JSON-serialisable (str, int, float, bool, None, list, dict): {exc}"
+    if not all(isinstance(key, str) for key in payload):
+        return "keys must be strings"
+    if has_non_finite(payload):
+        return "must not contain NaN or infinity"
+    return None
+
+
+def check_event(event_type: Any, payload: Any, aggregate: Any) -> None:
+    """Refuse a malformed event, naming each bad field and why."""
+    problems = {
+        "event_type": event_type_problem(event_type),
+        "aggregate": aggregate_problem(aggregate),
+        "payload": payload_problem(payload),
+    }
+    errors = {field: reason for field, reason in problems.items() if reason}
+    if errors:
+        raise ValidationError(errors)
+
+
+def kick_worker() -> None:
+    """Ask the task worker to deliver pending events now."""
+    from egov.core.tasks import deliver_outbox_events
+
+    deliver_outbox_events()
+
+
+def publish(event_type: str, payload: dict[str, Any], *, aggregate: str) -> Event:
+    """Append a domain event to the outbox in the caller's transaction (发布事件).
+
+    ``event_type`` is past-tense CamelCase (``CaseAccepted``); ``aggregate`` is
+    the natural key of the object the event is about (a case number): events of
+    one aggregate reach each subscriber in order. ``payload`` must be a
+    JSON-serialisable dict. A bad argument raises ``ValidationError`` naming the
+    field and nothing is written. The worker is kicked only after commit, so a
+    rolled-back transaction publishes nothing and enqueues nothing.
+    """
+    check_event(event_type, payload, aggregate)
+    with transaction.atomic():
+        lock_journal()
+        event = Event.objects.create(
+            event_type=event_type,
+            aggregate=aggregate,
+            payload=payload,
+            occurred_at=timezone.now(),
+        )
+        transaction.on_commit(kick_worker, robust=True)
+    return event

@@ -1,5 +1,39 @@
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditChainAppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry (审计记录不可修改)."""
+
+
+def refuse(operation: str) -> NoReturn:
+    raise AuditChainAppendOnlyError(
+        f"The audit chain is append-only: {operation} of audit entries is refused. "
+        "Append new entries with egov.core.services.audit.record_audit."
+    )
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit entries may be read and appended, never updated or deleted."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        refuse("update")
+
+    def delete(self) -> NoReturn:
+        refuse("delete")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> NoReturn:
+        refuse("bulk update")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> NoReturn:
+        refuse("bulk create (each entry must be chained by record_audit)")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        refuse("update_or_create")
 
 
 class AuditEntry(models.Model):
@@ -7,6 +41,9 @@ class AuditEntry(models.Model):
 
     ``entry_hash`` is SM3 over the previous entry's hash and this entry's fields,
     so an edited, deleted or inserted row breaks the chain at that point.
+    Written only by :func:`egov.core.services.audit.record_audit`; the ORM
+    refuses to update or delete entries, and a database trigger refuses raw SQL
+    UPDATE/DELETE (and TRUNCATE on PostgreSQL).
     """
 
     sequence = models.BigIntegerField(unique=True)
@@ -20,6 +57,8 @@ class AuditEntry(models.Model):
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["sequence"]
         verbose_name = _("审计记录")
@@ -27,3 +66,12 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.actor} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            refuse("update")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        refuse("delete")

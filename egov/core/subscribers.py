@@ -1,0 +1,144 @@
+"""The registry of outbox subscribers (事件订阅者登记).
+
+A subscriber is a named handler of outbox events. Apps register theirs
+explicitly, from their ``AppConfig.ready()`` (or a ``subscribers.py`` module
+imported there)::
+
+    # egov/supervision/subscribers.py
+    from egov.core.subscribers import subscriber
+
+    @subscriber("supervision", event_types={"CaseAccepted", "CaseDecided"})
+    def watch_case(event: Event) -> None:
+        ...
+
+    # egov/supervision/apps.py
+    class SupervisionConfig(AppConfig):
+        def ready(self) -> None:
+            from egov.supervision import subscribers  # noqa: F401  registers them
+
+Delivery is **at least once**: a handler's database writes commit in the same
+transaction as the subscriber's position, but a worker that dies while a handler
+runs leaves that one event to be delivered again, and a retried event may arrive
+after later events of other aggregates. Handlers must therefore be idempotent
+(e.g. remember the last event id applied per aggregate, or upsert by event id).
+
+The subscriber's name is its identity in the database (its position, retries and
+dead letters): renaming one makes it a new subscriber that starts from the first
+event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from egov.core.models import Event
+
+Handler = Callable[["Event"], None]
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+
+
+class SubscriberRegistrationError(ValueError):
+    """A subscriber was registered with a bad name, handler or event types."""
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A named handler and the event types it wants (None: every type)."""
+
+    name: str
+    handler: Handler
+    event_types: frozenset[str] | None = None
+
+    def wants(self, event_type: str) -> bool:
+        return self.event_types is None or event_type in self.event_types
+
+
+_registry: dict[str, Subscriber] = {}
+
+
+def make_subscriber(
+    name: str, handler: Handler, event_types: Iterable[str] | None = None
+) -> Subscriber:
+    """A checked Subscriber, not yet registered."""
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise SubscriberRegistrationError(
+            f"subscriber name {name!r}: lower-case letters, digits, '_', '.', '-'; "
+            "at most 64 characters, starting with a letter"
+        )
+    if not callable(handler):
+        raise SubscriberRegistrationError(f"subscriber {name!r}: handler must be callable")
+    if isinstance(event_types, str):
+        raise SubscriberRegistrationError(
+            f"subscriber {name!r}: event_types must be a set of names, not one string"
+        )
+    types = frozenset(event_types) if event_types is not None else None
+    return Subscriber(name=name, handler=handler, event_types=types)
+
+
+def register(name: str, handler: Handler, event_types: Iterable[str] | None = None) -> Subscriber:
+    """Register a subscriber. Registering the same one again is harmless."""
+    entry = make_subscriber(name, handler, event_types)
+    existing = _registry.get(name)
+    if existing is not None and existing != entry:
+        raise SubscriberRegistrationError(
+            f"subscriber {name!r} is already registered with another handler or event types"
+        )
+    _registry[name] = entry
+    return entry
+
+
+def subscriber(
+    name: str, *, event_types: Iterable[str] | None = None
+) -> Callable[[Handler], Handler]:
+    """Decorator form of :func:`register`; returns the handler unchanged."""
+
+    def decorate(handler: Handler) -> Handler:
+        register(name, handler, event_types)
+        return handler
+
+    return decorate
+
+
+def registered() -> list[Subscriber]:
+    """Every registered subscriber, by name."""
+    return [_registry[name] for name in sorted(_registry)]
+
+
+def get(name: str) -> Subscriber | None:
+    """The subscriber of that name, if registered."""
+    return _registry.get(name)
+
+
+SubscriberSpec = Subscriber | Handler | tuple[Handler, Iterable[str] | None]
+
+
+def as_subscriber(name: str, spec: Any) -> Subscriber:
+    if isinstance(spec, Subscriber):
+        return make_subscriber(name, spec.handler, spec.event_types)
+    if isinstance(spec, tuple):
+        handler, event_types = spec
+        return make_subscriber(name, handler, event_types)
+    return make_subscriber(name, spec)
+
+
+@contextmanager
+def override(subscribers: Mapping[str, SubscriberSpec]) -> Iterator[None]:
+    """Replace the whole registry for the duration of the block (for tests).
+
+    Each value is a handler, a ``(handler, event_types)`` pair or a Subscriber.
+    ``override({})`` leaves no subscriber registered.
+    """
+    replacement = {name: as_subscriber(name, spec) for name, spec in subscribers.items()}
+    saved = dict(_registry)
+    _registry.clear()
+    _registry.update(replacement)
+    try:
+        yield
+    finally:
+        _registry.clear()
+        _registry.update(saved)
