@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from egov.core.journal import lock_journal
@@ -95,6 +95,18 @@ def kick_worker() -> None:
     deliver_outbox_events()
 
 
+def kick_already_scheduled() -> bool:
+    """Is a kick already waiting for this transaction's commit?
+
+    Reads Django's list of on-commit callbacks (``(savepoints, func, robust)``),
+    so a transaction that publishes 200 events enqueues one task, not 200. A
+    callback registered in a savepoint that was rolled back is gone from the
+    list, so the next publish schedules a kick again.
+    """
+    pending = getattr(connection, "run_on_commit", [])
+    return any(len(entry) > 1 and entry[1] is kick_worker for entry in pending)
+
+
 def publish(event_type: str, payload: dict[str, Any], *, aggregate: str) -> Event:
     """Append a domain event to the outbox in the caller's transaction (发布事件).
 
@@ -114,5 +126,6 @@ def publish(event_type: str, payload: dict[str, Any], *, aggregate: str) -> Even
             payload=payload,
             occurred_at=timezone.now(),
         )
-        transaction.on_commit(kick_worker, robust=True)
+        if not kick_already_scheduled():
+            transaction.on_commit(kick_worker, robust=True)
     return event

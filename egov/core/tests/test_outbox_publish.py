@@ -44,6 +44,32 @@ def test_after_commit_the_worker_delivers_to_subscribers(
     assert SubscriberPosition.objects.get(subscriber="spy").last_event_id == event.pk
 
 
+def test_one_kick_per_transaction_however_many_events(
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(5):
+            publish("DocumentSent", {"recipient": n}, aggregate=f"DOC-{n}")
+    assert Event.objects.count() == 5
+    assert len(callbacks) == 1
+
+
+def test_a_kick_lost_with_a_rolled_back_savepoint_is_scheduled_again(
+    django_capture_on_commit_callbacks,
+) -> None:
+    def publish_then_fail() -> None:
+        with transaction.atomic():
+            publish("CaseAccepted", {"case": "HL-1"}, aggregate="HL-1")
+            raise AbandonedError
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with pytest.raises(AbandonedError):
+            publish_then_fail()
+        publish("CaseAccepted", {"case": "HL-2"}, aggregate="HL-2")
+    assert list(Event.objects.values_list("aggregate", flat=True)) == ["HL-2"]
+    assert len(callbacks) == 1
+
+
 def test_a_rolled_back_transaction_publishes_nothing_and_enqueues_nothing(
     django_capture_on_commit_callbacks,
 ) -> None:
