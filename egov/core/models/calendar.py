@@ -23,3 +23,26 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_working else '休'} {self.name}"
+
+
+class CalendarRevision(models.Model):
+    """The calendar's revision token (工作日历版本), one row.
+
+    Every service that changes ``CalendarDay`` rows sets a fresh random token in
+    the same transaction, so a process that cached a ``WorkingCalendar`` can
+    tell with one cheap query that the table changed, even after a rolled-back
+    change or an import that kept the row count.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    token = models.UUIDField(_("版本标识"))
+    changed_at = models.DateTimeField(_("变更时间"))
+
+    class Meta:
+        verbose_name = _("工作日历版本")
+        verbose_name_plural = _("工作日历版本")
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.changed_at:%Y-%m-%d %H:%M}"
