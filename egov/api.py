@@ -28,6 +28,7 @@ def register_routers() -> None:
     from egov.core.api import router as core_router
 
     api.add_router("/", core_router)
+    api.add_router("/trust/", "egov.trust.api.router")
 
 
 register_routers()

@@ -1,0 +1,132 @@
+"""CA, certificates and CRLs of the network trust system (网络信任体系).
+
+Serials are stored as lowercase hexadecimal without leading zeros, the form
+:func:`egov.trust.pki.certificates.normalise_serial` gives.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Suite(models.TextChoices):
+    SM = "sm", _("国密 SM2/SM3")
+    INTL = "intl", _("国际 ECDSA P-256/SHA-256")
+
+
+class CertificateAuthority(models.Model):
+    """A CA of one suite (证书认证机构): the root, or the issuing CA the root signed.
+
+    One active root and one active issuing CA per suite. The private key is
+    PKCS#8 PEM encrypted with the CA passphrase, which is never stored.
+    """
+
+    class Role(models.TextChoices):
+        ROOT = "root", _("根CA")
+        ISSUING = "issuing", _("签发CA")
+
+    suite = models.CharField(_("密码套件"), max_length=8, choices=Suite.choices)
+    role = models.CharField(_("角色"), max_length=8, choices=Role.choices)
+    subject = models.CharField(_("主题"), max_length=1024)
+    serial = models.CharField(_("序列号"), max_length=40)
+    key_identifier = models.CharField(_("密钥标识"), max_length=40)
+    certificate_pem = models.TextField(_("证书"))
+    private_key_pem = models.TextField(_("加密私钥"))
+    not_before = models.DateTimeField(_("生效时间"))
+    not_after = models.DateTimeField(_("失效时间"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("在用"), default=True)
+    crl_number = models.PositiveBigIntegerField(_("最新CRL编号"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证书认证机构")
+        verbose_name_plural = _("证书认证机构")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suite", "role"],
+                condition=models.Q(is_active=True),
+                name="trust_one_active_ca_per_suite_and_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.suite}, {self.role})"
+
+
+class Certificate(models.Model):
+    """An end-entity certificate we issued (数字证书). Its private key is never stored."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("个人证书")
+        ORG_SEAL = "org-seal", _("机构印章证书")
+        SERVER = "server", _("服务器证书")
+        SYSTEM = "system", _("系统证书")
+
+    class Status(models.TextChoices):
+        GOOD = "good", _("有效")
+        REVOKED = "revoked", _("已吊销")
+
+    serial = models.CharField(_("序列号"), max_length=40, unique=True)
+    suite = models.CharField(_("密码套件"), max_length=8, choices=Suite.choices)
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("主题"), max_length=1024)
+    not_before = models.DateTimeField(_("生效时间"))
+    not_after = models.DateTimeField(_("失效时间"))
+    issuer = models.ForeignKey(
+        CertificateAuthority, on_delete=models.PROTECT, related_name="certificates"
+    )
+    certificate_pem = models.TextField(_("证书"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.GOOD)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revocation_reason = models.CharField(_("吊销原因"), max_length=32, blank=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("数字证书")
+        verbose_name_plural = _("数字证书")
+        indexes = [models.Index(fields=["issuer", "status"], name="trust_cert_issuer_status")]
+
+    def __str__(self) -> str:
+        return f"{self.serial} {self.subject}"
+
+
+class RevocationList(models.Model):
+    """A CRL the issuing CA signed (证书吊销列表); the newest number is the one served."""
+
+    authority = models.ForeignKey(
+        CertificateAuthority, on_delete=models.PROTECT, related_name="revocation_lists"
+    )
+    number = models.PositiveBigIntegerField(_("CRL编号"))
+    this_update = models.DateTimeField(_("本次更新"))
+    next_update = models.DateTimeField(_("下次更新"))
+    der = models.BinaryField(_("CRL"))
+    revoked_count = models.PositiveIntegerField(_("吊销证书数"), default=0)
+
+    class Meta:
+        verbose_name = _("证书吊销列表")
+        verbose_name_plural = _("证书吊销列表")
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "number"], name="trust_crl_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"CRL #{self.number} of {self.authority}"

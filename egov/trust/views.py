@@ -1,0 +1,45 @@
+"""CRL download (证书吊销列表下载): ``/trust/crl/<suite>.crl``, DER."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from egov.trust import selectors, services
+from egov.trust.errors import TrustError
+from egov.trust.models import RevocationList
+
+logger = logging.getLogger(__name__)
+
+
+def refreshed(revocation_list: RevocationList) -> RevocationList:
+    """A fresh CRL when the stored one is past nextUpdate and the passphrase is configured."""
+    if revocation_list.next_update > timezone.now():
+        return revocation_list
+    passphrase = services.passphrase_from_environment()
+    if not passphrase:
+        logger.warning("CRL %s is past nextUpdate; run egov ca crl", revocation_list)
+        return revocation_list
+    try:
+        return services.publish_crl(
+            actor="system", suite_name=revocation_list.authority.suite, passphrase=passphrase
+        )
+    except TrustError as exc:
+        logger.error("could not refresh the CRL: %s", exc)
+        return revocation_list
+
+
+@require_GET
+def crl(request: HttpRequest, suite: str) -> HttpResponse:
+    """The newest CRL of the suite's issuing CA, ``application/pkix-crl``."""
+    revocation_list = selectors.latest_crl(suite)
+    if revocation_list is None:
+        raise Http404("no CRL for this suite")
+    revocation_list = refreshed(revocation_list)
+    response = HttpResponse(bytes(revocation_list.der), content_type="application/pkix-crl")
+    response["Content-Disposition"] = f'attachment; filename="{suite}.crl"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
