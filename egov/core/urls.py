@@ -5,4 +5,10 @@ from egov.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("account/login/", views.PublicLoginView.as_view(), name="public_login"),
+    path("account/", views.account, name="account"),
+    path("logout/", views.logout, name="logout"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("workbench/audit/", views.audit_log, name="audit_log"),
 ]
