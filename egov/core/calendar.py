@@ -35,8 +35,8 @@ by a bisect plus arithmetic. No call loops over days.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -58,14 +58,10 @@ def weekly_count(ordinal: int) -> int:
     return WORKDAYS_PER_WEEK * weeks + min(rest, WORKDAYS_PER_WEEK)
 
 
-def weekly_inverse(count: int) -> int:
-    """The smallest ordinal whose weekly-rule count reaches ``count`` (count >= 1)."""
-    weeks, rest = divmod(count - 1, WORKDAYS_PER_WEEK)
-    return DAYS_PER_WEEK * weeks + rest + 1
-
-
 def check_date(value: Any, argument: str) -> dt.date:
     """Refuse anything but a plain date (a datetime would silently lose its time)."""
+    if type(value) is dt.date:
+        return value
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValueError(f"{argument}: expected a datetime.date, got {type(value).__name__}")
     return value
@@ -73,6 +69,8 @@ def check_date(value: Any, argument: str) -> dt.date:
 
 def check_count(value: Any, argument: str) -> int:
     """Refuse a working-day count that is not an int >= 0."""
+    if type(value) is int and value >= 0:
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{argument}: expected an int, got {type(value).__name__}")
     if value < 0:
@@ -129,7 +127,7 @@ class WorkingCalendar:
                 table[day] = working
         days = sorted(table)
         ordinals = tuple(day.toordinal() for day in days)
-        corrections: list[int] = []
+        corrections: list[int] = [0]
         reached: list[int] = []
         total = 0
         for day, ordinal in zip(days, ordinals, strict=True):
@@ -170,19 +168,27 @@ class WorkingCalendar:
         working = self._exceptions.get(day)
         return is_weekly_working_day(day) if working is None else working
 
+    # _count and _inverse are the hot path, so the weekly-rule arithmetic is
+    # inlined; _corrections[i] is the summed correction of the first i exceptions.
+    # The weekly inverse: the m-th weekly working day (m >= 1) is ordinal
+    # 7 * ((m - 1) // 5) + (m - 1) % 5 + 1.
+
     def _count(self, ordinal: int) -> int:
         """Working days among ordinals 1..ordinal (a cumulative index)."""
-        index = bisect.bisect_right(self._ordinals, ordinal)
-        correction = self._corrections[index - 1] if index else 0
-        return weekly_count(ordinal) + correction
+        weeks, rest = divmod(ordinal, DAYS_PER_WEEK)
+        weekly = WORKDAYS_PER_WEEK * weeks + (
+            rest if rest < WORKDAYS_PER_WEEK else WORKDAYS_PER_WEEK
+        )
+        return weekly + self._corrections[bisect_right(self._ordinals, ordinal)]
 
     def _inverse(self, count: int) -> int:
         """The smallest ordinal whose cumulative count reaches ``count``: a working day."""
-        index = bisect.bisect_left(self._reached, count)
-        correction = self._corrections[index - 1] if index else 0
-        candidate = weekly_inverse(count - correction)
-        if index < len(self._ordinals) and candidate >= self._ordinals[index]:
-            return self._ordinals[index]
+        index = bisect_left(self._reached, count)
+        weeks, rest = divmod(count - self._corrections[index] - 1, WORKDAYS_PER_WEEK)
+        candidate = DAYS_PER_WEEK * weeks + rest + 1
+        ordinals = self._ordinals
+        if index < len(ordinals) and candidate >= ordinals[index]:
+            return ordinals[index]
         return candidate
 
     def _paused_count(self, ranges: tuple[tuple[int, int], ...], ordinal: int) -> int:
@@ -198,7 +204,7 @@ class WorkingCalendar:
         """Working days in (a, b], outside ``paused``; negative when b < a, 0 when equal."""
         first = check_date(a, "a").toordinal()
         last = check_date(b, "b").toordinal()
-        ranges = merge_paused(paused)
+        ranges = merge_paused(paused) if paused else ()
         counted_to_b = self._count(last) - self._paused_count(ranges, last)
         counted_to_a = self._count(first) - self._paused_count(ranges, first)
         return counted_to_b - counted_to_a
@@ -211,7 +217,7 @@ class WorkingCalendar:
         """
         origin = check_date(start, "start").toordinal()
         check_count(n, "n")
-        ranges = merge_paused(paused)
+        ranges = merge_paused(paused) if paused else ()
         if n == 0:
             return start
         target = self._count(origin) + n

@@ -7,17 +7,21 @@ same transaction, so cached calendars in every process notice it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from egov.core.calendar import (
+    NAME_MAX,
     ExceptionDay,
     ImportedYear,
+    is_weekly_working_day,
     official_exception_days,
     official_years,
     provisional_exception_days,
@@ -149,3 +153,52 @@ def import_calendar_year(
             "CalendarYearImported", {"year": year, "days": written}, aggregate=f"calendar:{year}"
         )
     return ImportReport(year, written, replaced, replaced_provisional)
+
+
+def set_calendar_day(*, actor: Any, day: dt.date, is_working: bool, name: str = "") -> bool:
+    """Correct one day of the calendar by hand (修改工作日历), audited.
+
+    A day whose status agrees with the weekly rule loses its row (it is no
+    longer an exception); any other day gets a row, not provisional, named
+    ``name`` (required then). Returns whether the day is now an exception.
+    Bad input raises ``ValidationError`` naming the field, and nothing is written.
+    """
+    check_day_edit(day, is_working, name)
+    exception = is_working != is_weekly_working_day(day)
+    with transaction.atomic():
+        if exception:
+            CalendarDay.objects.update_or_create(
+                date=day,
+                defaults={
+                    "is_working": is_working,
+                    "name": name.strip(),
+                    "provisional": False,
+                    "source": "manual",
+                },
+            )
+        else:
+            CalendarDay.objects.filter(date=day).delete()
+        bump_revision()
+        record_audit(
+            actor=actor,
+            action="calendar.day_set",
+            object_type="calendar_day",
+            object_id=day.isoformat(),
+            summary=f"{day} set to {'working day' if is_working else 'rest day'} {name}".strip(),
+        )
+    return exception
+
+
+def check_day_edit(day: Any, is_working: Any, name: str) -> None:
+    """Refuse a hand edit with a bad field, naming it."""
+    errors: dict[str, str] = {}
+    if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+        errors["day"] = "expected a date"
+    if not isinstance(is_working, bool):
+        errors["is_working"] = "expected true or false"
+    if len(name.strip()) > NAME_MAX:
+        errors["name"] = f"at most {NAME_MAX} characters"
+    if not errors and is_working != is_weekly_working_day(day) and not name.strip():
+        errors["name"] = "required for a holiday or a make-up working day"
+    if errors:
+        raise ValidationError(errors)

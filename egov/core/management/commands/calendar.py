@@ -6,6 +6,7 @@
 * ``egov calendar import 2027.csv`` replaces 2027 with the official schedule
   (CSV ``date,is_working,name`` or a JSON list of such objects).
 * ``egov calendar show 2026`` lists a year's exception days.
+* ``egov calendar set 2026-11-30 rest 特别假日`` corrects one day by hand.
 * ``egov calendar seed`` seeds years missing from the table.
 
 Bad input exits with code 2 and a message naming what is wrong.
@@ -18,6 +19,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from egov.core.calendar import CalendarFileError, parse_calendar_file
@@ -27,7 +29,11 @@ from egov.core.selectors.calendar import (
     provisional_years,
     working_days_between,
 )
-from egov.core.services.calendar import import_calendar_year, seed_official_calendar
+from egov.core.services.calendar import (
+    import_calendar_year,
+    seed_official_calendar,
+    set_calendar_day,
+)
 
 USAGE_ERROR = 2
 FORMATS = {".csv": "csv", ".json": "json"}
@@ -106,6 +112,11 @@ class Command(BaseCommand):
         imp.add_argument("--actor", default="system", help="who imports (audit chain)")
         show = sub.add_parser("show", help="list a year's exception days")
         show.add_argument("year")
+        set_day = sub.add_parser("set", help="correct one day: work or rest")
+        set_day.add_argument("date")
+        set_day.add_argument("status", choices=["work", "rest"])
+        set_day.add_argument("name", nargs="?", default="")
+        set_day.add_argument("--actor", default="system", help="who edits (audit chain)")
         seed = sub.add_parser("seed", help="seed years missing from the table")
         seed.add_argument("--actor", default="system")
 
@@ -161,6 +172,21 @@ class Command(BaseCommand):
             kind = "work" if day.is_working else "rest"
             mark = " provisional" if day.provisional else ""
             self.stdout.write(f"{day.date.isoformat()} {day.date:%a} {kind} {day.name}{mark}")
+
+    def handle_set(self, options: dict[str, Any]) -> None:
+        day = parse_date(options["date"], "DATE")
+        try:
+            exception = set_calendar_day(
+                actor=options["actor"],
+                day=day,
+                is_working=options["status"] == "work",
+                name=options["name"],
+            )
+        except ValidationError as exc:
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise CommandError(problems, returncode=USAGE_ERROR) from None
+        rule = "an exception to the weekly rule" if exception else "back to the weekly rule"
+        self.stdout.write(f"{day.isoformat()} {options['status']}: {rule}")
 
     def handle_seed(self, options: dict[str, Any]) -> None:
         written = seed_official_calendar(actor=options["actor"])
