@@ -20,6 +20,7 @@ from asn1crypto import x509
 from django.db import transaction
 from django.utils import timezone
 
+from egov.core.events import publish
 from egov.core.services.audit import record_audit
 from egov.trust.crypto import CryptoError, CryptoSuite, PrivateKey, suite
 from egov.trust.errors import ErrorCode, TrustError, invalid
@@ -318,6 +319,18 @@ def issue_certificate(
             summary=f"{chosen_kind.value} certificate for {certificate.subject} ({crypto.name})",
             organisation=getattr(organisation, "code", "") or "",
         )
+        publish(
+            "CertificateIssued",
+            {
+                "serial": certificate.serial,
+                "suite": certificate.suite,
+                "kind": certificate.kind,
+                "subject": certificate.subject,
+                "not_after": certificate.not_after.isoformat(),
+                "issuer_serial": issuing.serial,
+            },
+            aggregate=f"certificate:{certificate.serial}",
+        )
     return certificate
 
 
@@ -432,6 +445,16 @@ def revoke_certificate(
             object_type="certificate",
             object_id=certificate.serial,
             summary=f"{certificate.subject}: {chosen.value}",
+        )
+        publish(
+            "CertificateRevoked",
+            {
+                "serial": certificate.serial,
+                "suite": certificate.suite,
+                "reason": chosen.value,
+                "revoked_at": now.isoformat(),
+            },
+            aggregate=f"certificate:{certificate.serial}",
         )
         if signing_key is not None:
             write_crl(certificate.issuer, signing_key, now)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from egov.core.models import AuditEntry, User
+from egov.core.models import AuditEntry, Event, User
 from egov.trust import services
 from egov.trust.crypto import suite
 from egov.trust.errors import ErrorCode, TrustError
@@ -91,6 +91,10 @@ def test_issue_is_audited_without_the_private_key(
     entry = AuditEntry.objects.get(action="trust.certificate_issued")
     assert entry.object_id == record.serial
     assert "CN=张三,C=CN" in entry.summary
+    event = Event.objects.get(event_type="CertificateIssued")
+    assert event.aggregate == f"certificate:{record.serial}"
+    assert (event.payload["serial"], event.payload["kind"]) == (record.serial, "person")
+    assert "PRIVATE KEY" not in str(event.payload)
     key_body = "".join((tmp_path / "o" / "key.pem").read_text().splitlines()[1:-1])
     for text in [*AuditEntry.objects.values_list("summary", flat=True), caplog.text]:
         assert key_body[:40] not in text
@@ -141,6 +145,7 @@ def test_bad_input_is_refused_and_writes_nothing(
         services.issue_certificate(**values)
     assert caught.value.field == field
     assert not Certificate.objects.exists()
+    assert not Event.objects.exists()
     assert AuditEntry.objects.count() == audit_before
     assert list(CertificateAuthority.objects.values_list("crl_number", flat=True)) == crl_numbers
 

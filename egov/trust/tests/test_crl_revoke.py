@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from egov.core.models import AuditEntry
+from egov.core.models import AuditEntry, Event
 from egov.trust import selectors, services
 from egov.trust.crypto import suite
 from egov.trust.errors import ErrorCode, TrustError
@@ -45,6 +45,9 @@ def test_revoke_with_passphrase_publishes_the_next_crl(ca_sm: CertificateAuthori
     assert parsed.number == 2
     entry = AuditEntry.objects.get(action="trust.certificate_revoked")
     assert (entry.object_id, entry.actor) == (record.serial, "ra")
+    event = Event.objects.get(event_type="CertificateRevoked")
+    assert event.aggregate == f"certificate:{record.serial}"
+    assert event.payload["reason"] == "keyCompromise"
 
 
 def test_revoke_without_passphrase_changes_status_only(ca_sm: CertificateAuthority) -> None:
@@ -106,6 +109,7 @@ def test_bad_revocations_are_refused_and_write_nothing(
     assert record.revoked_at is None
     assert AuditEntry.objects.count() == audit_before
     assert RevocationList.objects.count() == 1
+    assert not Event.objects.filter(event_type="CertificateRevoked").exists()
 
 
 def test_second_revocation_is_refused(ca_sm: CertificateAuthority) -> None:
