@@ -32,7 +32,7 @@ from egov.trust.pki.certificates import (
     load_certificate,
     normalise_serial,
 )
-from egov.trust.pki.encoding import key_identifier, suite_of_public_key, to_pem
+from egov.trust.pki.encoding import key_identifier, load_public_key, suite_of_public_key, to_pem
 from egov.trust.pki.names import parse_subject
 from egov.trust.pki.profiles import (
     DEFAULT_DAYS,
@@ -273,6 +273,7 @@ def issue_certificate(
     name = subject_name(subject, "subject")
     if suite_of_public_key(public_key_der) != crypto.name:
         raise invalid("public_key", f"not a key of the {crypto.name!r} suite")
+    load_public_key(public_key_der)  # refuses a point that is not on the curve
     sans = list(sans)
     with transaction.atomic():
         issuing = active_issuing_ca(crypto.name)

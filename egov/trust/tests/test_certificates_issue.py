@@ -150,6 +150,26 @@ def test_bad_input_is_refused_and_writes_nothing(
     assert list(CertificateAuthority.objects.values_list("crl_number", flat=True)) == crl_numbers
 
 
+def off_curve_key() -> bytes:
+    """An SM2 SubjectPublicKeyInfo whose point is not on the curve."""
+    der = bytearray(suite("sm").public_key_der(suite("sm").generate_key()))
+    der[-1] ^= 0x01  # change y: (x, y') is not a curve point
+    return bytes(der)
+
+
+@pytest.mark.parametrize(
+    "public_key_der", [b"not a key", off_curve_key()], ids=["garbage", "off-curve"]
+)
+def test_unusable_public_key_is_refused(ca_sm: CertificateAuthority, public_key_der: bytes) -> None:
+    with pytest.raises(TrustError) as caught:
+        services.issue_certificate(
+            actor="ra", suite_name="sm", kind="person", subject="CN=张三",
+            public_key_der=public_key_der, passphrase=PASSPHRASE,
+        )  # fmt: skip
+    assert (caught.value.field, caught.value.code) == ("public_key", ErrorCode.MALFORMED)
+    assert not Certificate.objects.exists()
+
+
 def test_wrong_passphrase_has_its_own_code(ca_sm: CertificateAuthority) -> None:
     with pytest.raises(TrustError) as caught:
         services.issue_certificate(
