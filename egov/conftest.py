@@ -1,0 +1,58 @@
+"""Project-wide pytest fixtures: the named test users and the factories.
+
+Every name in :data:`egov.core.testing.NAMED_USERS` is a fixture returning that
+user (``def test_x(clerk_harbin_daoli, clerk_qiqihar): ...``); ``citizen`` and
+``enterprise`` are public accounts. All of them need the database and create
+what they need (regions, organisations) on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from egov.core import testing
+
+
+def named_user_fixture(name: str) -> Callable[..., Any]:
+    def fixture(db: None) -> Any:
+        return testing.named_user(name)
+
+    fixture.__doc__ = f"{name}: {testing.NAMED_USERS[name].may}"
+    return pytest.fixture(name=name)(fixture)
+
+
+for _name in testing.NAMED_USERS:
+    globals()[f"_fixture_{_name}"] = named_user_fixture(_name)
+
+
+@pytest.fixture
+def regions(db: None) -> None:
+    """The province's divisions are loaded (they are, unless a transactional test flushed them)."""
+    testing.ensure_regions()
+
+
+@pytest.fixture
+def citizen(db: None) -> Any:
+    """A citizen account born in 道里区 (valid resident ID)."""
+    return testing.make_citizen()
+
+
+@pytest.fixture
+def enterprise(db: None) -> Any:
+    """An enterprise account with a valid unified social credit code."""
+    return testing.make_enterprise()
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., Any]:
+    """The staff factory :func:`egov.core.testing.make_staff`."""
+    return testing.make_staff
+
+
+@pytest.fixture
+def make_organisation(db: None) -> Callable[..., Any]:
+    """The organisation factory :func:`egov.core.testing.make_organisation`."""
+    return testing.make_organisation
