@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "egov.core",
     "egov.trust",
+    "egov.approvals",
 ]
 
 MIDDLEWARE = [

@@ -132,7 +132,7 @@ def check_resident_id(value: Any, lookup: RegionLookup, today: dt.date | None = 
     number = str(value).strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", number):
         raise ValueError("expected 18 characters: 17 digits and a digit or X")
-    if ric.calc_check_digit(number[:17]) != number[17]:
+    if ric.calc_check_digit(number) != number[17]:  # stdnum ignores the last character
         raise ValueError("the check digit (GB 11643) does not match")
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -1,0 +1,43 @@
+"""The approvals actions and the roles that may take them (权限).
+
+Checked through the one permission check, ``egov.core.permissions.may``. An
+action's scope is the case's department: a role held at an organisation
+covers its subtree, so a provincial clerk does not act on a county's case
+unless the policy says so.
+"""
+
+from __future__ import annotations
+
+VIEW_CASE = "approvals.view_case"
+REGISTER_WALK_IN = "approvals.register_walk_in"
+ACCEPT = "approvals.accept"
+REFUSE = "approvals.refuse"
+REQUEST_SUPPLEMENT = "approvals.request_supplement"
+RECEIVE_SUPPLEMENT = "approvals.receive_supplement"
+SPECIAL_PROCEDURE = "approvals.special_procedure"
+APPROVE_EXTENSION = "approvals.approve_extension"
+DECIDE = "approvals.decide"
+CONCLUDE = "approvals.conclude"
+DELIVER = "approvals.deliver"
+TERMINATE = "approvals.terminate"
+RECORD_FEE = "approvals.record_fee"
+MANAGE_CATALOGUE = "approvals.manage_catalogue"
+
+CLERK, LEADER, SUPERVISOR = "clerk", "leader", "supervisor"
+
+ACTION_ROLES: dict[str, tuple[str, ...]] = {
+    VIEW_CASE: (CLERK, LEADER, SUPERVISOR),
+    REGISTER_WALK_IN: (CLERK,),
+    ACCEPT: (CLERK,),
+    REFUSE: (CLERK,),
+    REQUEST_SUPPLEMENT: (CLERK,),
+    RECEIVE_SUPPLEMENT: (CLERK,),
+    SPECIAL_PROCEDURE: (CLERK,),
+    APPROVE_EXTENSION: (LEADER,),
+    DECIDE: (LEADER,),
+    CONCLUDE: (CLERK,),
+    DELIVER: (CLERK,),
+    TERMINATE: (LEADER,),
+    RECORD_FEE: (CLERK,),
+    MANAGE_CATALOGUE: (LEADER,),
+}

@@ -1,0 +1,146 @@
+"""Approvals reads (查询): the service guide, a case's clock, queues and timelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from egov.approvals import clock
+from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
+from egov.approvals.models import Case, ServiceItem, Suspension, TimelineEntry
+from egov.approvals.workflow import OPEN, allowed_actions
+from egov.core.selectors.calendar import get_working_calendar
+
+
+def active_items() -> QuerySet[ServiceItem]:
+    """The catalogue items one can apply for, with their departments."""
+    return ServiceItem.objects.filter(is_active=True).select_related("department")
+
+
+def find_item(code: str) -> ServiceItem | None:
+    """An active catalogue item by its implementation code."""
+    return active_items().filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class ServiceGuide:
+    """A service guide (办事指南): everything an applicant needs to know about an item."""
+
+    code: str
+    name: str
+    kind: str
+    department: str
+    department_code: str
+    legal_basis: str
+    conditions: str
+    materials: list[dict[str, Any]]
+    process: list[dict[str, Any]]
+    statutory_limit_days: int
+    promised_limit_days: int
+    fees: list[dict[str, Any]]
+    free: bool
+    form_fields: list[dict[str, Any]]
+    place: str
+    hours: str
+    contact: str
+    online: bool
+
+
+def service_guide(code: str) -> ServiceGuide | None:
+    """The service guide (办事指南) of an active item, or None."""
+    item = find_item(code)
+    if item is None:
+        return None
+    materials = [
+        {**m, "form_label": MATERIAL_FORMS.get(m.get("form", ""), "")} for m in item.materials
+    ]
+    fees = [{**f, "amount_yuan": str(yuan(f["amount_fen"]))} for f in item.fees]
+    return ServiceGuide(
+        code=item.code,
+        name=item.name,
+        kind=ITEM_KINDS[item.kind],
+        department=item.department.name,
+        department_code=item.department.code,
+        legal_basis=item.legal_basis,
+        conditions=item.conditions,
+        materials=materials,
+        process=list(item.process),
+        statutory_limit_days=item.statutory_limit_days,
+        promised_limit_days=item.promised_limit_days,
+        fees=fees,
+        free=item.is_free,
+        form_fields=list(item.form_fields),
+        place=item.place,
+        hours=item.hours,
+        contact=item.contact,
+        online=item.online,
+    )
+
+
+def stop_time(case: Case) -> dt.datetime | None:
+    """When the case's clock stopped: the decision, refusal, withdrawal or termination."""
+    if case.status_enum in OPEN:
+        return None
+    return case.decided_at or case.closed_at or case.concluded_at
+
+
+def case_times(case: Case, suspensions: list[Suspension] | None = None) -> clock.CaseTimes:
+    """The facts of a case the clock reads (the promised limit is the one watched)."""
+    rows = suspensions if suspensions is not None else list(case.suspensions.all())
+    return clock.CaseTimes(
+        received=case.received_at,
+        limit_days=case.promised_limit_days,
+        accepted=case.accepted_at,
+        stopped=stop_time(case),
+        suspensions=tuple(
+            clock.Suspension(s.kind, s.started_at, s.ended_at, s.limit_days) for s in rows
+        ),
+        extension_days=case.extension_days,
+    )
+
+
+def case_clock(
+    case: Case, now: dt.datetime | None = None, suspensions: list[Suspension] | None = None
+) -> clock.ClockReading:
+    """The case's clock now (计时): deadline, days used and left, light."""
+    return clock.read_clock(
+        case_times(case, suspensions), get_working_calendar(), now or timezone.now()
+    )
+
+
+def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
+    """The deadline under the statutory limit (法定时限), with suspensions and extensions."""
+    times = case_times(case)
+    statutory = clock.CaseTimes(
+        received=times.received,
+        limit_days=case.statutory_limit_days,
+        accepted=times.accepted,
+        stopped=times.stopped,
+        suspensions=times.suspensions,
+        extension_days=times.extension_days,
+    )
+    return clock.read_clock(statutory, get_working_calendar(), now or timezone.now()).deadline
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """The case's history, oldest first."""
+    return list(TimelineEntry.objects.filter(case=case).order_by("occurred_at", "id"))
+
+
+def next_actions(case: Case) -> list[str]:
+    """The workflow actions the case's status allows now."""
+    return [action.value for action in allowed_actions(case.status_enum)]
+
+
+def applicant_cases(user: Any) -> QuerySet[Case]:
+    """The cases a citizen or enterprise filed online, newest first."""
+    return Case.objects.filter(applicant=user).select_related("item").order_by("-received_at")
+
+
+def open_cases_for_acceptance_sweep() -> QuerySet[Case]:
+    """Cases still waiting for acceptance: candidates for deemed acceptance (视为受理)."""
+    return Case.objects.filter(status=Case.Status.SUBMITTED, accepted_at__isnull=True)

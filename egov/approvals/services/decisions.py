@@ -1,0 +1,240 @@
+"""Extension, decision, conclusion, delivery and fees (延期、决定、办结、送达、缴费)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from egov.approvals import permissions
+from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.events import CaseEvent
+from egov.approvals.models import Case, Extension, FeePayment
+from egov.approvals.numbering import licence_number as make_licence_number
+from egov.approvals.selectors import case_clock
+from egov.approvals.services.acceptance import settle_deemed_acceptance
+from egov.approvals.services.common import access_case, move, next_sequence, record_step, require
+from egov.approvals.workflow import Action
+
+DELIVERY_METHODS = {"online": "网上送达", "window": "窗口领取", "post": "邮寄送达"}
+
+
+def approve_extension(*, actor: Any, number: str, days: int, reason: str) -> Case:
+    """A leader approves an extension of the limit, with reason (延期, 行政许可法第四十二条)."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.APPROVE_EXTENSION, case)
+        settle_deemed_acceptance(case)
+        move(case, Action.EXTEND)
+        errors = {}
+        if (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 1 <= days <= case.statutory_limit_days
+        ):
+            errors["days"] = f"a whole number of working days, 1 to {case.statutory_limit_days}"
+        if not reason.strip():
+            errors["reason"] = "required"
+        if errors:
+            raise ApprovalError(ErrorCode.INVALID_INPUT, "the extension is incomplete", errors)
+        extension = Extension.objects.create(
+            case=case,
+            days=days,
+            reason=reason.strip(),
+            approved_by=actor,
+            approved_at=timezone.now(),
+        )
+        case.extension_days += days
+        case.save(update_fields=["extension_days"])
+        data = {
+            "days": days,
+            "reason": extension.reason,
+            "total_extension_days": case.extension_days,
+            "deadline": case_clock(case).deadline.isoformat(),
+        }
+        record_step(
+            case=case,
+            event_type=CaseEvent.CASE_EXTENDED,
+            actor=actor,
+            data=data,
+            summary=f"批准延期{days}个工作日：{extension.reason}",
+            at=extension.approved_at,
+        )
+        return case
+
+
+def decide(case: Case, actor: Any, action: Action, data: dict[str, Any], summary: str) -> Case:
+    """Record a decision on a locked, accepted case."""
+    case.status = move(case, action)
+    case.decided_at = timezone.now()
+    case.save(update_fields=["status", "decided_at", "licence_number", "reasons", "remedies"])
+    reading = case_clock(case)
+    data |= {
+        "decided_at": case.decided_at.isoformat(),
+        "working_days_used": reading.days_used,
+        "on_time": not reading.overdue,
+    }
+    record_step(
+        case=case,
+        event_type=CaseEvent.CASE_DECIDED,
+        actor=actor,
+        data=data,
+        summary=summary,
+        at=case.decided_at,
+    )
+    return case
+
+
+def approve_case(*, actor: Any, number: str, licence_number: str = "") -> Case:
+    """A leader approves (准予许可); the licence number is given or issued here."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.DECIDE, case)
+        settle_deemed_acceptance(case)
+        move(case, Action.APPROVE)
+        licence = licence_number.strip()
+        if licence and Case.objects.filter(licence_number=licence).exists():
+            raise ApprovalError(
+                ErrorCode.DUPLICATE_LICENCE,
+                f"licence {licence} already issued",
+                {"licence_number": "already issued"},
+            )
+        if not licence:
+            year = timezone.localtime().year
+            licence = make_licence_number(
+                case.item.code, year, next_sequence(f"licence:{case.item.code}:{year}")
+            )
+        case.licence_number = licence
+        data = {"decision": "approve", "licence_number": licence}
+        return decide(case, actor, Action.APPROVE, data, f"准予许可，证照编号 {licence}")
+
+
+def deny_case(*, actor: Any, number: str, reasons: str, remedies: str) -> Case:
+    """A leader denies (不予许可), stating the reasons and the remedies (复议、诉讼)."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.DECIDE, case)
+        settle_deemed_acceptance(case)
+        move(case, Action.DENY)
+        errors = {
+            name: "required"
+            for name, text in (("reasons", reasons), ("remedies", remedies))
+            if not text.strip()
+        }
+        if errors:
+            raise ApprovalError(
+                ErrorCode.INVALID_INPUT, "a denial states reasons and remedies", errors
+            )
+        case.reasons, case.remedies = reasons.strip(), remedies.strip()
+        data = {"decision": "deny", "reasons": case.reasons, "remedies": case.remedies}
+        return decide(case, actor, Action.DENY, data, f"不予许可：{case.reasons}")
+
+
+def conclude_case(*, actor: Any, number: str) -> Case:
+    """A clerk concludes the case (办结)."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.CONCLUDE, case)
+        case.status = move(case, Action.CONCLUDE)
+        case.concluded_at = timezone.now()
+        case.save(update_fields=["status", "concluded_at"])
+        reading = case_clock(case)
+        data = {
+            "concluded_at": case.concluded_at.isoformat(),
+            "decision": "approve" if case.licence_number else "deny",
+            "working_days_used": reading.days_used,
+            "on_time": not reading.overdue,
+        }
+        record_step(
+            case=case,
+            event_type=CaseEvent.CASE_CONCLUDED,
+            actor=actor,
+            data=data,
+            summary="办结",
+            at=case.concluded_at,
+        )
+        return case
+
+
+def deliver_case(*, actor: Any, number: str, method: str) -> Case:
+    """A clerk delivers the decision (送达): online, at the window or by post."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.DELIVER, case)
+        if method not in DELIVERY_METHODS:
+            raise ApprovalError(
+                ErrorCode.INVALID_INPUT,
+                "unknown delivery method",
+                {"method": f"one of {', '.join(DELIVERY_METHODS)}"},
+            )
+        case.status = move(case, Action.DELIVER)
+        case.delivered_at = timezone.now()
+        case.save(update_fields=["status", "delivered_at"])
+        data = {"method": method, "delivered_at": case.delivered_at.isoformat()}
+        record_step(
+            case=case,
+            event_type=CaseEvent.CASE_DELIVERED,
+            actor=actor,
+            data=data,
+            summary=f"送达（{DELIVERY_METHODS[method]}）",
+            at=case.delivered_at,
+        )
+        return case
+
+
+def fee_problems(case: Case, fee_name: str, amount_fen: Any, receipt_number: str) -> dict[str, str]:
+    fees = {fee["name"]: fee["amount_fen"] for fee in case.item.fees}
+    errors = {}
+    if fee_name not in fees:
+        errors["fee_name"] = "not a fee of this item" if fees else "this item is free of charge"
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        errors["amount_fen"] = "a whole number of fen, > 0"
+    elif fee_name in fees and amount_fen > fees[fee_name]:
+        errors["amount_fen"] = f"more than the fee's amount ({fees[fee_name]} fen)"
+    if not receipt_number.strip():
+        errors["receipt_number"] = "required"
+    return errors
+
+
+def record_fee_payment(
+    *, actor: Any, number: str, fee_name: str, amount_fen: int, receipt_number: str
+) -> FeePayment:
+    """A clerk records a fee paid, with its receipt number (缴费登记)."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.RECORD_FEE, case)
+        settle_deemed_acceptance(case)
+        move(case, Action.RECORD_FEE)
+        errors = fee_problems(case, fee_name, amount_fen, receipt_number)
+        if errors:
+            raise ApprovalError(ErrorCode.INVALID_INPUT, "the payment is incomplete", errors)
+        if FeePayment.objects.filter(receipt_number=receipt_number.strip()).exists():
+            raise ApprovalError(
+                ErrorCode.DUPLICATE_RECEIPT,
+                "this receipt is already recorded",
+                {"receipt_number": "already recorded"},
+            )
+        payment = FeePayment.objects.create(
+            case=case,
+            fee_name=fee_name,
+            amount_fen=amount_fen,
+            receipt_number=receipt_number.strip(),
+            paid_at=timezone.now(),
+            recorded_by=actor.get_username(),
+        )
+        data = {
+            "fee_name": fee_name,
+            "amount_fen": amount_fen,
+            "receipt_number": payment.receipt_number,
+            "paid_at": payment.paid_at.isoformat(),
+        }
+        record_step(
+            case=case,
+            event_type=CaseEvent.FEE_PAID,
+            actor=actor,
+            data=data,
+            summary=f"缴费 {fee_name} {amount_fen} 分，票据 {payment.receipt_number}",
+            at=payment.paid_at,
+        )
+        return payment

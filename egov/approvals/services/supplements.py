@@ -1,0 +1,241 @@
+"""Supplementary materials (补正) and special procedures (特别程序): the clock stops.
+
+A request for supplementary materials lists everything missing at once
+(《行政许可法》第三十二条: 一次告知申请人需要补正的全部内容). A second request
+on the same case is allowed and recorded as such (its sequence number).
+Special procedures (hearing, testing, expert review, on-site inspection) do
+not count against the limit (第四十五条) and have their own limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from egov.approvals import permissions
+from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.events import CaseEvent
+from egov.approvals.models import Case, Suspension
+from egov.approvals.services.acceptance import settle_deemed_acceptance
+from egov.approvals.services.common import (
+    Files,
+    access_case,
+    check_files,
+    is_applicant,
+    move,
+    record_step,
+    require,
+    store_files,
+)
+from egov.approvals.workflow import Action
+
+SPECIAL_KINDS = frozenset(Suspension.Kind.values) - {Suspension.Kind.SUPPLEMENT}
+
+
+def missing_problems(missing: Any, known: set[str]) -> dict[str, str]:
+    """Each missing entry has a name and a reason; a code, if given, is the item's."""
+    if not isinstance(missing, list) or not missing:
+        return {"missing": "list every missing or defective material at once (at least one)"}
+    errors: dict[str, str] = {}
+    for index, entry in enumerate(missing):
+        if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
+            errors[f"missing[{index}].name"] = "required"
+        elif not str(entry.get("reason", "")).strip():
+            errors[f"missing[{index}].reason"] = "required: what is wrong or missing"
+        elif entry.get("code") and entry["code"] not in known:
+            errors[f"missing[{index}].code"] = "not a material of this item"
+    return errors
+
+
+def request_supplement(
+    *, actor: Any, number: str, missing: list[dict[str, str]], note: str = ""
+) -> Case:
+    """A clerk asks for supplementary materials (补正告知); the clock stops."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.REQUEST_SUPPLEMENT, case)
+        settle_deemed_acceptance(case)
+        errors = missing_problems(missing, {m["code"] for m in case.item.materials})
+        if errors:
+            raise ApprovalError(ErrorCode.INVALID_INPUT, "the request is incomplete", errors)
+        case.status = move(case, Action.REQUEST_SUPPLEMENT)
+        case.supplement_requests += 1
+        case.save(update_fields=["status", "supplement_requests"])
+        entries = [
+            {
+                "code": str(m.get("code", "")),
+                "name": str(m["name"]).strip(),
+                "reason": str(m["reason"]).strip(),
+            }
+            for m in missing
+        ]
+        suspension = Suspension.objects.create(
+            case=case,
+            kind=Suspension.Kind.SUPPLEMENT,
+            sequence=case.supplement_requests,
+            reason=note.strip(),
+            missing=entries,
+            started_at=timezone.now(),
+            started_by=actor.get_username(),
+        )
+        data = {
+            "sequence": suspension.sequence,
+            "repeated": suspension.sequence > 1,
+            "missing": entries,
+            "note": suspension.reason,
+            "suspension_start": suspension.started_at.isoformat(),
+        }
+        label = f"第{suspension.sequence}次补正告知" if suspension.sequence > 1 else "补正告知"
+        record_step(
+            case=case,
+            event_type=CaseEvent.SUPPLEMENT_REQUESTED,
+            actor=actor,
+            data=data,
+            summary=f"{label}：{'、'.join(e['name'] for e in entries)}",
+            at=suspension.started_at,
+        )
+        return case
+
+
+def open_suspension(case: Case, kinds: set[str], code: ErrorCode) -> Suspension:
+    suspension = (
+        case.suspensions.filter(kind__in=kinds, ended_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    if suspension is None:
+        raise ApprovalError(code, "nothing is waiting on this case")
+    return suspension
+
+
+def receive_supplement(
+    *, actor: Any, number: str, files: Files | None = None, note: str = ""
+) -> Case:
+    """The supplementary materials arrive (补正材料收到); the clock resumes.
+
+    The applicant uploads them online (every missing material named by code
+    must be among the files), or a clerk records the paper materials.
+    """
+    files = files or {}
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        if not is_applicant(actor, case):
+            require(actor, permissions.RECEIVE_SUPPLEMENT, case)
+        status = move(case, Action.RECEIVE_SUPPLEMENT)
+        suspension = open_suspension(
+            case, {Suspension.Kind.SUPPLEMENT}, ErrorCode.NO_OPEN_SUPPLEMENT
+        )
+        errors = check_files(files, {m["code"] for m in case.item.materials})
+        if is_applicant(actor, case):
+            for entry in suspension.missing:
+                if entry.get("code") and not files.get(entry["code"]):
+                    errors.setdefault(f"materials.{entry['code']}", "requested material missing")
+        if errors:
+            raise ApprovalError(ErrorCode.INVALID_INPUT, "the supplement is incomplete", errors)
+        suspension.ended_at = timezone.now()
+        suspension.ended_by = actor.get_username()
+        suspension.save(update_fields=["ended_at", "ended_by"])
+        case.status = status
+        case.save(update_fields=["status"])
+        names = {m["code"]: m["name"] for m in case.item.materials}
+        materials = store_files(case, files, names, suspension.sequence)
+        data = {
+            "sequence": suspension.sequence,
+            "materials": materials,
+            "note": note.strip(),
+            "suspension_start": suspension.started_at.isoformat(),
+            "suspension_end": suspension.ended_at.isoformat(),
+        }
+        record_step(
+            case=case,
+            event_type=CaseEvent.SUPPLEMENT_RECEIVED,
+            actor=actor,
+            data=data,
+            summary=f"收到第{suspension.sequence}次补正材料",
+            at=suspension.ended_at,
+        )
+        return case
+
+
+def start_special_procedure(
+    *, actor: Any, number: str, procedure: str, reason: str, limit_days: int
+) -> Case:
+    """A clerk starts a special procedure (听证, 检验检测, 专家评审, 现场核查); the clock stops."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.SPECIAL_PROCEDURE, case)
+        settle_deemed_acceptance(case)
+        errors = {}
+        if procedure not in SPECIAL_KINDS:
+            errors["procedure"] = f"one of {', '.join(sorted(SPECIAL_KINDS))}"
+        if not reason.strip():
+            errors["reason"] = "required"
+        if (
+            isinstance(limit_days, bool)
+            or not isinstance(limit_days, int)
+            or not 1 <= limit_days <= 365
+        ):
+            errors["limit_days"] = "a whole number of working days, 1 to 365"
+        if errors:
+            raise ApprovalError(
+                ErrorCode.INVALID_INPUT, "the special procedure is incomplete", errors
+            )
+        case.status = move(case, Action.START_SPECIAL_PROCEDURE)
+        case.save(update_fields=["status"])
+        sequence = case.suspensions.filter(kind=procedure).count() + 1
+        suspension = Suspension.objects.create(
+            case=case,
+            kind=procedure,
+            sequence=sequence,
+            reason=reason.strip(),
+            limit_days=limit_days,
+            started_at=timezone.now(),
+            started_by=actor.get_username(),
+        )
+        data = {
+            "procedure": procedure,
+            "reason": suspension.reason,
+            "limit_days": limit_days,
+            "applicant_notified": True,
+            "suspension_start": suspension.started_at.isoformat(),
+        }
+        record_step(
+            case=case,
+            event_type=CaseEvent.SPECIAL_PROCEDURE_STARTED,
+            actor=actor,
+            data=data,
+            summary=f"启动特别程序（{suspension.get_kind_display()}）：{suspension.reason}",
+            at=suspension.started_at,
+        )
+        return case
+
+
+def end_special_procedure(*, actor: Any, number: str, outcome: str = "") -> Case:
+    """The special procedure ends (特别程序结束); the clock resumes."""
+    with transaction.atomic(durable=True):
+        case = access_case(actor, number)
+        require(actor, permissions.SPECIAL_PROCEDURE, case)
+        status = move(case, Action.END_SPECIAL_PROCEDURE)
+        suspension = open_suspension(case, set(SPECIAL_KINDS), ErrorCode.NO_OPEN_SPECIAL_PROCEDURE)
+        suspension.ended_at = timezone.now()
+        suspension.ended_by = actor.get_username()
+        suspension.save(update_fields=["ended_at", "ended_by"])
+        case.status = status
+        case.save(update_fields=["status"])
+        data = {
+            "procedure": suspension.kind,
+            "outcome": outcome.strip(),
+            "suspension_start": suspension.started_at.isoformat(),
+            "suspension_end": suspension.ended_at.isoformat(),
+        }
+        record_step(
+            case=case,
+            event_type=CaseEvent.SPECIAL_PROCEDURE_ENDED,
+            actor=actor,
+            data=data,
+            summary=f"特别程序结束（{suspension.get_kind_display()}）",
+            at=suspension.ended_at,
+        )
+        return case
