@@ -101,16 +101,33 @@ def test_issue_is_audited_without_the_private_key(
         assert "PRIVATE KEY" not in text
 
 
-def test_holder_and_organisation_are_recorded(ca_sm: CertificateAuthority) -> None:
-    holder = User.objects.create_user(username="zhangsan_harbin", display_name="张三")
+def test_holder_and_organisation_are_recorded(
+    ca_sm: CertificateAuthority, ra_officer_province: User, citizen: User
+) -> None:
+    organisation = ra_officer_province.staff.organisation
     key = suite("sm").public_key_der(suite("sm").generate_key())
     record = services.issue_certificate(
-        actor=holder, suite_name="sm", kind="person", subject="CN=张三,C=CN",
-        public_key_der=key, passphrase=PASSPHRASE, holder=holder, days=30,
+        actor=ra_officer_province, suite_name="sm", kind="person", subject="CN=张三,C=CN",
+        public_key_der=key, passphrase=PASSPHRASE, holder=citizen,
+        organisation=organisation, days=30,
     )  # fmt: skip
-    assert record.holder == holder
+    assert (record.holder, record.organisation) == (citizen, organisation)
     assert (record.not_after - record.not_before).days == 30
-    assert AuditEntry.objects.get(action="trust.certificate_issued").actor == "zhangsan_harbin"
+    entry = AuditEntry.objects.get(action="trust.certificate_issued")
+    assert (entry.actor, entry.organisation) == ("ra_officer_province", organisation.code)
+
+
+def test_command_records_holder_and_organisation(
+    ca_sm: CertificateAuthority, citizen: User, make_organisation, passphrase_file: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    organisation = make_organisation("230102-GOV")
+    issue_command(
+        passphrase_file, tmp_path / "o", "--kind", "person", "--subject", "CN=张三,C=CN",
+        "--holder", citizen.username, "--organisation", "230102-GOV",
+    )  # fmt: skip
+    record = Certificate.objects.get()
+    assert (record.holder, record.organisation) == (citizen, organisation)
 
 
 @pytest.mark.parametrize(
