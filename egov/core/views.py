@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from egov.core.forms import PublicLoginForm, StaffLoginForm
 from egov.core.models import Organisation, Region, RoleAssignment, User
-from egov.core.permissions import may
+from egov.core.permissions import may, scopes_for
 from egov.core.selectors.audit import audit_entries
 from egov.core.services.audit import record_audit
 
@@ -203,16 +203,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def audit_scope(user: User) -> list[str] | None:
     """Organisation codes whose audit entries this user may read; None for all.
 
-    An auditor at the provincial government reads everything; one at a city or
-    county reads the entries of the organisations in that subtree.
+    An auditor at the provincial government (a root organisation) reads
+    everything; one at a city or county reads the entries of the organisations
+    in that subtree.
     """
-    held = RoleAssignment.objects.filter(user=user).select_related("organisation")
-    scopes = [a.organisation for a in held if may(user, "audit.view", a.organisation)]
-    if any(organisation.parent_id is None for organisation in scopes):
+    grants = scopes_for(user, "audit.view")
+    if any(grant.organisation_path.count("/") == 1 for grant in grants):
         return None
     subtree = Q(pk__in=[])
-    for organisation in scopes:
-        subtree |= Q(path__startswith=organisation.path)
+    for grant in grants:
+        subtree |= Q(path__startswith=grant.organisation_path)
     return list(Organisation.objects.filter(subtree).values_list("code", flat=True))
 
 
@@ -229,10 +229,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_log.html", context)
 
 
-@login_required
+@login_required(login_url="core:public_login")
 def account(request: HttpRequest) -> HttpResponse:
     """A citizen's or enterprise's own account page (我的账户)."""
     user = request.user
     if user.kind == User.Kind.STAFF:
         return redirect("core:workbench")
+    if not may(user, "account.view"):
+        raise PermissionDenied
     return render(request, "core/account.html", {"account": getattr(user, "public_account", None)})

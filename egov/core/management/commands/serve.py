@@ -88,10 +88,13 @@ def stop_children(processes: list[tuple[Child, subprocess.Popen[bytes]]]) -> dic
     codes = {}
     for child, process in processes:
         try:
-            codes[child.name] = process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            code = process.wait(timeout=STOP_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
-            codes[child.name] = process.wait()
+            code = process.wait()
+        # Killed by the very signal we sent (it arrived before the child set up its
+        # own handler, e.g. while Django was still loading): it stopped as asked.
+        codes[child.name] = 0 if code == -child.stop_signal else code
     return codes
 
 
