@@ -16,7 +16,7 @@ from django.utils import timezone
 from egov.approvals import permissions
 from egov.approvals.clock import SHANGHAI, Phase
 from egov.approvals.errors import ApprovalError, ErrorCode
-from egov.approvals.events import CaseEvent
+from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case
 from egov.approvals.selectors import case_clock, open_cases_for_acceptance_sweep
 from egov.approvals.services.common import access_case, move, record_step, require
@@ -35,7 +35,7 @@ def mark_accepted(case: Case, actor: Any, *, at: dt.datetime, deemed: bool, note
     case.save(update_fields=["status", "accepted_at", "deemed_accepted", "handler"])
     reading = case_clock(case)
     data = {
-        "accepted_at": at.isoformat(),
+        "accepted_at": utc_text(at),
         "deemed": deemed,
         "note": note,
         "deadline": reading.deadline.isoformat(),

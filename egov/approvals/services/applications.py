@@ -11,7 +11,7 @@ from django.utils import timezone
 from egov.approvals import permissions
 from egov.approvals.catalogue import mandatory_codes
 from egov.approvals.errors import ApprovalError, ErrorCode
-from egov.approvals.events import CaseEvent
+from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.forms_spec import check_credit_code, check_resident_id, validate_form
 from egov.approvals.models import Case, ServiceItem
 from egov.approvals.numbering import case_number
@@ -117,7 +117,7 @@ def open_case(
     data = {
         "channel": channel,
         "applicant_kind": kind,
-        "received_at": case.received_at.isoformat(),
+        "received_at": utc_text(case.received_at),
         "statutory_limit_days": item.statutory_limit_days,
         "promised_limit_days": item.promised_limit_days,
         "materials": materials,

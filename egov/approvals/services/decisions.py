@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from egov.approvals import permissions
 from egov.approvals.errors import ApprovalError, ErrorCode
-from egov.approvals.events import CaseEvent
+from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case, Extension, FeePayment
 from egov.approvals.numbering import licence_number as make_licence_number
 from egov.approvals.selectors import case_clock
@@ -71,7 +71,7 @@ def decide(case: Case, actor: Any, action: Action, data: dict[str, Any], summary
     case.save(update_fields=["status", "decided_at", "licence_number", "reasons", "remedies"])
     reading = case_clock(case)
     data |= {
-        "decided_at": case.decided_at.isoformat(),
+        "decided_at": utc_text(case.decided_at),
         "working_days_used": reading.days_used,
         "on_time": not reading.overdue,
     }
@@ -141,7 +141,7 @@ def conclude_case(*, actor: Any, number: str) -> Case:
         case.save(update_fields=["status", "concluded_at"])
         reading = case_clock(case)
         data = {
-            "concluded_at": case.concluded_at.isoformat(),
+            "concluded_at": utc_text(case.concluded_at),
             "decision": "approve" if case.licence_number else "deny",
             "working_days_used": reading.days_used,
             "on_time": not reading.overdue,
@@ -171,7 +171,7 @@ def deliver_case(*, actor: Any, number: str, method: str) -> Case:
         case.status = move(case, Action.DELIVER)
         case.delivered_at = timezone.now()
         case.save(update_fields=["status", "delivered_at"])
-        data = {"method": method, "delivered_at": case.delivered_at.isoformat()}
+        data = {"method": method, "delivered_at": utc_text(case.delivered_at)}
         record_step(
             case=case,
             event_type=CaseEvent.CASE_DELIVERED,
@@ -227,7 +227,7 @@ def record_fee_payment(
             "fee_name": fee_name,
             "amount_fen": amount_fen,
             "receipt_number": payment.receipt_number,
-            "paid_at": payment.paid_at.isoformat(),
+            "paid_at": utc_text(payment.paid_at),
         }
         record_step(
             case=case,

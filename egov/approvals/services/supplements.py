@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from egov.approvals import permissions
 from egov.approvals.errors import ApprovalError, ErrorCode
-from egov.approvals.events import CaseEvent
+from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case, Suspension
 from egov.approvals.services.acceptance import settle_deemed_acceptance
 from egov.approvals.services.common import (
@@ -85,7 +85,7 @@ def request_supplement(
             "repeated": suspension.sequence > 1,
             "missing": entries,
             "note": suspension.reason,
-            "suspension_start": suspension.started_at.isoformat(),
+            "suspension_start": utc_text(suspension.started_at),
         }
         label = f"第{suspension.sequence}次补正告知" if suspension.sequence > 1 else "补正告知"
         record_step(
@@ -145,8 +145,8 @@ def receive_supplement(
             "sequence": suspension.sequence,
             "materials": materials,
             "note": note.strip(),
-            "suspension_start": suspension.started_at.isoformat(),
-            "suspension_end": suspension.ended_at.isoformat(),
+            "suspension_start": utc_text(suspension.started_at),
+            "suspension_end": utc_text(suspension.ended_at),
         }
         record_step(
             case=case,
@@ -199,7 +199,7 @@ def start_special_procedure(
             "reason": suspension.reason,
             "limit_days": limit_days,
             "applicant_notified": True,
-            "suspension_start": suspension.started_at.isoformat(),
+            "suspension_start": utc_text(suspension.started_at),
         }
         record_step(
             case=case,
@@ -227,8 +227,8 @@ def end_special_procedure(*, actor: Any, number: str, outcome: str = "") -> Case
         data = {
             "procedure": suspension.kind,
             "outcome": outcome.strip(),
-            "suspension_start": suspension.started_at.isoformat(),
-            "suspension_end": suspension.ended_at.isoformat(),
+            "suspension_start": utc_text(suspension.started_at),
+            "suspension_end": utc_text(suspension.ended_at),
         }
         record_step(
             case=case,

@@ -1,8 +1,9 @@
 """Shared approvals fixtures: departments, staff who may and may not act, applicants, an item.
 
-Test users say what they may do: ``clerk_daoli`` accepts cases of 道里区市场监管局,
-``clerk_qiqihar`` is refused (another city), ``leader_daoli`` decides and
-extends, ``citizen`` and ``enterprise`` apply online.
+Built on the shared factories of ``egov.core.testing``. Test users say what they
+may do: ``clerk_daoli`` accepts cases of 道里区市场监管局, ``clerk_qiqihar`` (shared
+fixture) is refused: another city; ``leader_daoli`` decides and extends;
+``citizen`` and ``enterprise`` (shared fixtures) apply online.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from stdnum.cn import ric
 
 from egov.approvals.models import (
     Case,
@@ -25,32 +25,12 @@ from egov.approvals.models import (
     TimelineEntry,
 )
 from egov.approvals.services import save_service_item, submit_application
+from egov.core.identifiers import credit_code_with_check_digit
 from egov.core.models import AuditEntry, Event, Organisation, User
-from egov.core.services.organisations import create_organisation
-from egov.core.services.people import create_staff_user, register_public_account
+from egov.core.testing import make_citizen, make_organisation, make_staff
 
-PASSWORD = "correct-horse-battery"
 RESIDENT_ID = "230102197503120032"  # check character 2 (GB 11643)
-
-
-def credit_code_with_check(first17: str) -> str:
-    from stdnum.cn import uscc
-
-    return first17 + uscc.calc_check_digit(first17)
-
-
-ENTERPRISE_CODE = credit_code_with_check("91230102MA1B2C3D4")
-
-ORGANISATIONS = [
-    ("230000-GOV", "黑龙江省人民政府", "government", "230000", None),
-    ("230000-SCJG", "黑龙江省市场监督管理局", "department", "230000", "230000-GOV"),
-    ("230100-GOV", "哈尔滨市人民政府", "government", "230100", "230000-GOV"),
-    ("230100-SCJG", "哈尔滨市市场监督管理局", "department", "230100", "230100-GOV"),
-    ("230102-GOV", "哈尔滨市道里区人民政府", "government", "230102", "230100-GOV"),
-    ("230102-SCJG", "哈尔滨市道里区市场监督管理局", "department", "230102", "230102-GOV"),
-    ("230200-GOV", "齐齐哈尔市人民政府", "government", "230200", "230000-GOV"),
-    ("230200-SCJG", "齐齐哈尔市市场监督管理局", "department", "230200", "230200-GOV"),
-]
+ENTERPRISE_CODE = credit_code_with_check_digit("91230102MA1B2C3D4")
 
 FOOD_ITEM = {
     "code": "SCJG-SPJY-230102",
@@ -142,89 +122,38 @@ def nothing_written() -> Iterator[None]:
 
 
 @pytest.fixture
-def departments(db) -> dict[str, Organisation]:
-    made = {}
-    for code, name, kind, region, parent in ORGANISATIONS:
-        made[code] = create_organisation(
-            actor="system",
-            code=code,
-            name=name,
-            kind=kind,
-            region_code=region,
-            parent_code=parent,
-        )
-    return made
-
-
-def staff(username: str, organisation: str, *roles: str) -> User:
-    return create_staff_user(
-        actor="system",
-        username=username,
-        organisation_code=organisation,
-        password=PASSWORD,
-        display_name=username,
-        roles=roles,
-    )
+def daoli_market(db) -> Organisation:
+    """道里区市场监督管理局, with its government chain up to the province."""
+    return make_organisation("230102-SCJG")
 
 
 @pytest.fixture
-def clerk_daoli(departments) -> User:
-    return staff("clerk_daoli", "230102-SCJG", "clerk")
+def clerk_daoli(daoli_market) -> User:
+    """A clerk of 道里区市场监督管理局: accepts its cases."""
+    return make_staff("clerk_daoli", "230102-SCJG", ("clerk",))
 
 
 @pytest.fixture
-def clerk2_daoli(departments) -> User:
-    return staff("clerk2_daoli", "230102-SCJG", "clerk")
+def clerk2_daoli(daoli_market) -> User:
+    """A second clerk of the same department."""
+    return make_staff("clerk2_daoli", "230102-SCJG", ("clerk",))
 
 
 @pytest.fixture
-def leader_daoli(departments) -> User:
-    return staff("leader_daoli", "230102-SCJG", "leader")
-
-
-@pytest.fixture
-def clerk_qiqihar(departments) -> User:
-    return staff("clerk_qiqihar", "230200-SCJG", "clerk")
-
-
-@pytest.fixture
-def citizen(db) -> User:
-    return register_public_account(
-        kind="citizen",
-        username="zhangsan",
-        password=PASSWORD,
-        display_name="张三",
-        resident_id=RESIDENT_ID,
-        phone="13904510000",
-    )
+def leader_daoli(daoli_market) -> User:
+    """A leader of 道里区市场监督管理局: decides, approves extensions, terminates."""
+    return make_staff("leader_daoli", "230102-SCJG", ("leader",))
 
 
 @pytest.fixture
 def other_citizen(db) -> User:
-    first17 = "23010219800101002"
-    return register_public_account(
-        kind="citizen",
-        username="lisi",
-        password=PASSWORD,
-        display_name="李四",
-        resident_id=first17 + ric.calc_check_digit(first17 + "0"),
-    )
+    """A citizen who did not file the case."""
+    return make_citizen("citizen_li")
 
 
 @pytest.fixture
-def enterprise(db) -> User:
-    return register_public_account(
-        kind="enterprise",
-        username="laodaowai",
-        password=PASSWORD,
-        display_name="哈尔滨老道外餐饮有限公司",
-        credit_code=ENTERPRISE_CODE,
-    )
-
-
-@pytest.fixture
-def food_item(departments) -> ServiceItem:
-    return save_service_item(actor="system", department=departments["230102-SCJG"], spec=FOOD_ITEM)
+def food_item(daoli_market) -> ServiceItem:
+    return save_service_item(actor="system", department=daoli_market, spec=FOOD_ITEM)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def test_a_citizen_applies_and_gets_a_case_number(citizen, food_item):
     region, _day, sequence = parse_case_number(case.number)
     assert (region, sequence) == ("230102", 1)
     assert case.status == Case.Status.SUBMITTED
-    assert case.applicant_identifier == RESIDENT_ID
+    assert case.applicant_identifier == citizen.public_account.resident_id
     assert sorted(case.case_materials.values_list("material_code", flat=True)) == ["APP", "PLAN"]
     event = Event.objects.get(aggregate=case.number)
     assert event.event_type == "ApplicationSubmitted"
