@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyHeader
 
@@ -109,7 +109,7 @@ def answers_core_errors(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(request, *args, **kwargs)
         except (InvalidInputError, NotFoundError, ForbiddenError) as exc:
-            return exc.status, error_body(exc)
+            return Status(exc.status, error_body(exc))
 
     return wrapper
 
@@ -197,12 +197,14 @@ def whoami(request: HttpRequest) -> Any:
     if key is not None:
         system = authenticate_api_key(key)
         if system is None:
-            return 401, {"code": ErrorCode.NOT_AUTHENTICATED, "message": "unknown or revoked key"}
+            return Status(
+                401, {"code": ErrorCode.NOT_AUTHENTICATED, "message": "unknown or revoked key"}
+            )
         return whoami_of_system(system)
     user = request.user
     if not (user.is_authenticated and user.is_active):
-        return 401, {
-            "code": ErrorCode.NOT_AUTHENTICATED,
-            "message": "sign in or send an X-API-Key header",
-        }
+        return Status(
+            401,
+            {"code": ErrorCode.NOT_AUTHENTICATED, "message": "sign in or send an X-API-Key header"},
+        )
     return whoami_of_user(user)
