@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -84,11 +84,17 @@ MENU = (
 )
 
 
+def is_live(module: Module) -> bool:
+    """Is the module's app installed and serving pages or endpoints of its own (URL namespace)?"""
+    namespace = module.app.rpartition(".")[2]
+    return apps.is_installed(module.app) and namespace in get_resolver().namespace_dict
+
+
 def module_sections() -> dict[str, list[dict[str, Any]]]:
-    """The module map grouped by portal section, each with whether it is installed."""
+    """The module map grouped by portal section, each with whether it is live."""
     sections: dict[str, list[dict[str, Any]]] = {}
     for module in MODULES:
-        live = apps.is_installed(module.app)
+        live = is_live(module)
         sections.setdefault(module.section, []).append({"module": module, "live": live})
     return sections
 

@@ -19,6 +19,7 @@ def test_home_is_in_simplified_chinese_by_default(client: Client) -> None:
         assert section in page
     assert reverse("core:login") in page
     assert reverse("core:public_login") in page
+    assert 'value="en" class="linklike" lang="en">English</button>' in page
 
 
 @pytest.mark.django_db
@@ -54,6 +55,7 @@ def test_language_switch_turns_the_page_english(client: Client) -> None:
     assert "Heilongjiang Provincial Government Portal" in page
     assert "Online services" in page
     assert "网上办事" not in page
+    assert 'lang="zh-hans">简体中文</button>' in page
 
 
 @pytest.mark.django_db

@@ -74,3 +74,11 @@ def test_administrator_menu_has_the_audit_log_and_administration(
     assert reverse("core:audit_log") in page
     assert reverse("admin:index") in page
     assert "系统管理" in page
+
+
+@pytest.mark.django_db
+def test_refusal_page_is_the_portal_s_own(client: Client, citizen: User) -> None:
+    response = workbench(client, citizen)
+
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
