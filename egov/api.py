@@ -29,6 +29,7 @@ def register_routers() -> None:
 
     api.add_router("/", core_router)
     api.add_router("/trust/", "egov.trust.api.router")
+    api.add_router("/approvals/", "egov.approvals.api.router")
 
 
 register_routers()

@@ -1,0 +1,414 @@
+"""The approvals API (/api/v1/approvals/…): catalogue, applications, case status, staff actions.
+
+Reading the catalogue is open to everyone. Everything else needs a signed-in
+session (``django_auth``, which also checks the CSRF token). Every endpoint
+calls the same service or selector as the pages do. Refusals answer
+``{"code", "message", "errors": [{"field", "reason"}]}`` with the code from
+:class:`egov.approvals.errors.ErrorCode`: 400 bad input, 403 a role or the
+applicant is missing, 404 not found (missing and forbidden alike), 409 out of
+order or a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Form, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from egov.approvals import selectors, services
+from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.models import Case
+
+router = Router(tags=["approvals"])
+
+STATUS_OF: dict[ErrorCode, int] = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.ITEM_NOT_FOUND: 404,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.NOT_APPLICANT: 403,
+    ErrorCode.WRONG_STATE: 409,
+    ErrorCode.ALREADY_ACCEPTED: 409,
+    ErrorCode.ACCEPTANCE_WINDOW_PASSED: 409,
+    ErrorCode.NO_OPEN_SUPPLEMENT: 409,
+    ErrorCode.NO_OPEN_SPECIAL_PROCEDURE: 409,
+    ErrorCode.DUPLICATE_RECEIPT: 409,
+    ErrorCode.DUPLICATE_LICENCE: 409,
+}
+
+
+class FieldError(Schema):
+    field: str | None
+    reason: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: list[FieldError] = []
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def answers_approval_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an ApprovalError into its status and JSON body."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except ApprovalError as exc:
+            return Status(STATUS_OF.get(exc.code, 400), exc.as_dict())
+
+    return wrapper
+
+
+# --- Catalogue --------------------------------------------------------------------
+
+
+class ItemOut(Schema):
+    code: str
+    base_code: str
+    name: str
+    kind: str
+    department: str = Field(..., alias="department.code")
+    department_name: str = Field(..., alias="department.name")
+    statutory_limit_days: int
+    promised_limit_days: int
+    online: bool
+
+
+class GuideOut(Schema):
+    code: str
+    name: str
+    kind: str
+    department: str
+    department_code: str
+    legal_basis: str
+    conditions: str
+    materials: list[dict[str, Any]]
+    process: list[dict[str, Any]]
+    statutory_limit_days: int
+    promised_limit_days: int
+    fees: list[dict[str, Any]]
+    free: bool
+    form_fields: list[dict[str, Any]]
+    place: str
+    hours: str
+    contact: str
+    online: bool
+
+
+@router.get("/items", response=list[ItemOut], auth=None)
+@paginate(LimitOffsetPagination)
+def list_items(
+    request: HttpRequest, department: str | None = None, kind: str | None = None, q: str = ""
+) -> Any:
+    """The catalogue (事项清单): active items, filtered by department code, kind, name."""
+    items = selectors.active_items()
+    if department:
+        items = items.filter(department__code=department)
+    if kind:
+        items = items.filter(kind=kind)
+    if q.strip():
+        items = items.filter(name__contains=q.strip())
+    return items.order_by("code")
+
+
+@router.get("/items/{code}", response={200: GuideOut, 404: ErrorOut}, auth=None)
+def get_item(request: HttpRequest, code: str) -> Any:
+    """The service guide (办事指南) of one item."""
+    guide = selectors.service_guide(code)
+    if guide is None:
+        return Status(404, {"code": ErrorCode.ITEM_NOT_FOUND.value, "message": "no such item"})
+    return guide
+
+
+# --- Cases --------------------------------------------------------------------------
+
+
+class ClockOut(Schema):
+    phase: str
+    deadline: dt.date
+    days_used: int
+    days_left: int
+    overdue: bool
+    light: str
+    suspended: bool
+    acceptance_due: dt.date
+
+
+class TimelineOut(Schema):
+    type: str = Field(..., alias="event_type")
+    occurred_at: dt.datetime
+    actor: str
+    data: dict[str, Any]
+
+
+class CaseOut(Schema):
+    number: str
+    item_code: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    applicant_name: str
+    channel: str
+    received_at: dt.datetime
+    accepted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    licence_number: str | None
+    reasons: str
+    remedies: str
+    clock: ClockOut
+    next_actions: list[str]
+    timeline: list[TimelineOut]
+
+
+class CaseSummaryOut(Schema):
+    number: str
+    item_name: str = Field(..., alias="item.name")
+    status: str
+    received_at: dt.datetime
+
+
+def case_body(case: Case) -> dict[str, Any]:
+    reading = selectors.case_clock(case)
+    return {
+        "number": case.number,
+        "item_code": case.item.code,
+        "item_name": case.item.name,
+        "department": case.department.code,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "applicant_name": case.applicant_name,
+        "channel": case.channel,
+        "received_at": case.received_at,
+        "accepted_at": case.accepted_at,
+        "decided_at": case.decided_at,
+        "licence_number": case.licence_number,
+        "reasons": case.reasons,
+        "remedies": case.remedies,
+        "clock": {**reading.__dict__, "phase": reading.phase.value, "light": reading.light.value},
+        "next_actions": selectors.next_actions(case),
+        "timeline": selectors.case_timeline(case),
+    }
+
+
+def parse_form(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, dict):
+        raise ApprovalError(
+            ErrorCode.INVALID_INPUT, "form must be a JSON object", {"form": "not a JSON object"}
+        )
+    return value
+
+
+def uploaded(request: HttpRequest) -> dict[str, list[Any]]:
+    """Uploaded files by material code (each file field is named by its material's code)."""
+    return {code: request.FILES.getlist(code) for code in request.FILES}
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, auth=django_auth)
+@answers_approval_errors
+def submit(request: HttpRequest, item_code: Form[str], form: Form[str] = "{}") -> Any:
+    """Apply online (网上申请): multipart with ``item_code``, ``form`` (JSON) and one file
+    field per material, named by the material's code."""
+    case = services.submit_application(
+        applicant=request.user,
+        item_code=item_code,
+        form=parse_form(form),
+        files=uploaded(request),
+    )
+    return Status(201, case_body(case))
+
+
+@router.get("/cases", response=list[CaseSummaryOut], auth=django_auth)
+@paginate(LimitOffsetPagination)
+def my_cases(request: HttpRequest) -> Any:
+    """The signed-in applicant's own cases, newest first."""
+    return selectors.applicant_cases(request.user)
+
+
+@router.get("/cases/{number}", response={200: CaseOut, **ERRORS}, auth=django_auth)
+@answers_approval_errors
+def case_status(request: HttpRequest, number: str) -> Any:
+    """A case's status, clock and timeline, for its applicant or the staff who may see it."""
+    return case_body(services.access_case(request.user, number, lock=False))
+
+
+# --- Staff actions (and the applicant's withdrawal / supplement) -------------------------
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ReasonsIn(Schema):
+    reasons: str
+
+
+class MissingIn(Schema):
+    code: str = ""
+    name: str
+    reason: str
+
+
+class SupplementRequestIn(Schema):
+    missing: list[MissingIn]
+    note: str = ""
+
+
+class SpecialProcedureIn(Schema):
+    procedure: str
+    reason: str
+    limit_days: int
+
+
+class OutcomeIn(Schema):
+    outcome: str = ""
+
+
+class ExtensionIn(Schema):
+    days: int
+    reason: str
+
+
+class ApproveIn(Schema):
+    licence_number: str = ""
+
+
+class DenyIn(Schema):
+    reasons: str
+    remedies: str
+
+
+class DeliverIn(Schema):
+    method: str
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class PaymentIn(Schema):
+    fee_name: str
+    amount_fen: int
+    receipt_number: str
+
+
+def act(request: HttpRequest, number: str, service: Callable[..., Any], **kwargs: Any) -> Any:
+    service(actor=request.user, number=number, **kwargs)
+    return case_body(services.access_case(request.user, number, lock=False))
+
+
+CASE = {200: CaseOut, **ERRORS}
+
+
+@router.post("/cases/{number}/accept", response=CASE, auth=django_auth)
+@answers_approval_errors
+def accept(request: HttpRequest, number: str, body: NoteIn) -> Any:
+    """Accept (受理)."""
+    return act(request, number, services.accept_case, note=body.note)
+
+
+@router.post("/cases/{number}/refuse", response=CASE, auth=django_auth)
+@answers_approval_errors
+def refuse(request: HttpRequest, number: str, body: ReasonsIn) -> Any:
+    """Refuse to accept, with reasons (不予受理)."""
+    return act(request, number, services.refuse_case, reasons=body.reasons)
+
+
+@router.post("/cases/{number}/supplement-requests", response=CASE, auth=django_auth)
+@answers_approval_errors
+def request_supplement(request: HttpRequest, number: str, body: SupplementRequestIn) -> Any:
+    """Ask for supplementary materials, all at once (补正告知); the clock stops."""
+    missing = [entry.dict() for entry in body.missing]
+    return act(request, number, services.request_supplement, missing=missing, note=body.note)
+
+
+@router.post("/cases/{number}/supplements", response=CASE, auth=django_auth)
+@answers_approval_errors
+def receive_supplement(request: HttpRequest, number: str, note: Form[str] = "") -> Any:
+    """Hand in the supplementary materials (补正材料): multipart, one field per material code."""
+    return act(request, number, services.receive_supplement, files=uploaded(request), note=note)
+
+
+@router.post("/cases/{number}/special-procedures", response=CASE, auth=django_auth)
+@answers_approval_errors
+def start_special_procedure(request: HttpRequest, number: str, body: SpecialProcedureIn) -> Any:
+    """Start a special procedure (听证, 检验检测, 专家评审, 现场核查); the clock stops."""
+    return act(request, number, services.start_special_procedure, **body.dict())
+
+
+@router.post("/cases/{number}/special-procedures/end", response=CASE, auth=django_auth)
+@answers_approval_errors
+def end_special_procedure(request: HttpRequest, number: str, body: OutcomeIn) -> Any:
+    """End the special procedure; the clock resumes."""
+    return act(request, number, services.end_special_procedure, outcome=body.outcome)
+
+
+@router.post("/cases/{number}/extensions", response=CASE, auth=django_auth)
+@answers_approval_errors
+def extend(request: HttpRequest, number: str, body: ExtensionIn) -> Any:
+    """Approve an extension (延期), leaders only."""
+    return act(request, number, services.approve_extension, days=body.days, reason=body.reason)
+
+
+@router.post("/cases/{number}/approve", response=CASE, auth=django_auth)
+@answers_approval_errors
+def approve(request: HttpRequest, number: str, body: ApproveIn) -> Any:
+    """Approve (准予许可); the licence number is issued unless given."""
+    return act(request, number, services.approve_case, licence_number=body.licence_number)
+
+
+@router.post("/cases/{number}/deny", response=CASE, auth=django_auth)
+@answers_approval_errors
+def deny(request: HttpRequest, number: str, body: DenyIn) -> Any:
+    """Deny (不予许可), with reasons and remedies."""
+    return act(request, number, services.deny_case, reasons=body.reasons, remedies=body.remedies)
+
+
+@router.post("/cases/{number}/conclude", response=CASE, auth=django_auth)
+@answers_approval_errors
+def conclude(request: HttpRequest, number: str) -> Any:
+    """Conclude (办结)."""
+    return act(request, number, services.conclude_case)
+
+
+@router.post("/cases/{number}/deliver", response=CASE, auth=django_auth)
+@answers_approval_errors
+def deliver(request: HttpRequest, number: str, body: DeliverIn) -> Any:
+    """Deliver the decision (送达): online, window or post."""
+    return act(request, number, services.deliver_case, method=body.method)
+
+
+@router.post("/cases/{number}/withdraw", response=CASE, auth=django_auth)
+@answers_approval_errors
+def withdraw(request: HttpRequest, number: str, body: ReasonIn) -> Any:
+    """Withdraw the application (撤回), the applicant only."""
+    return act(request, number, services.withdraw_application, reason=body.reason)
+
+
+@router.post("/cases/{number}/terminate", response=CASE, auth=django_auth)
+@answers_approval_errors
+def terminate(request: HttpRequest, number: str, body: ReasonIn) -> Any:
+    """Terminate the case (终止), leaders only."""
+    return act(request, number, services.terminate_case, reason=body.reason)
+
+
+@router.post("/cases/{number}/payments", response=CASE, auth=django_auth)
+@answers_approval_errors
+def record_payment(request: HttpRequest, number: str, body: PaymentIn) -> Any:
+    """Record a fee payment with its receipt number (缴费登记)."""
+    return act(request, number, services.record_fee_payment, **body.dict())
