@@ -17,8 +17,10 @@ api = NinjaAPI(
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """400 with each field and its reason."""
     errors = [
-        {"field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
-         "reason": err.get("msg", "invalid")}
+        {
+            "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
+            "reason": err.get("msg", "invalid"),
+        }
         for err in exc.errors
     ]
     return api.create_response(request, {"code": "invalid_input", "errors": errors}, status=400)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExternalSystem(models.Model):
-    """A registered external system (外部系统): a department's own approval system, a peer platform."""
+    """A registered external system (外部系统): a department's approval system, a peer platform."""
 
     code = models.CharField(_("系统代码"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=128)

@@ -47,6 +47,9 @@ class Delivery(models.Model):
         ]
         indexes = [models.Index(fields=["subscriber", "next_attempt_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.subscriber}: event {self.event_id} (attempt {self.attempts})"
+
 
 class DeadLetter(models.Model):
     """An event a subscriber gave up on after the maximum number of attempts (死信)."""
@@ -62,3 +65,6 @@ class DeadLetter(models.Model):
         ordering = ["-failed_at"]
         verbose_name = _("死信")
         verbose_name_plural = _("死信")
+
+    def __str__(self) -> str:
+        return f"{self.subscriber}: event {self.event_id} gave up after {self.attempts} attempts"

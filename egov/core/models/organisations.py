@@ -20,7 +20,9 @@ class Organisation(models.Model):
     name = models.CharField(_("名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=32, blank=True)
     kind = models.CharField(_("类别"), max_length=24, choices=Kind.choices)
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="organisations")
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="organisations"
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
