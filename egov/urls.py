@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("trust/", include("egov.trust.urls")),
+    path("approvals/", include("egov.approvals.urls")),
     path("", include("egov.core.urls")),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from egov.approvals import views
+
+app_name = "approvals"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("cases/<str:number>/", views.case_detail, name="case"),
+    path("cases/<str:number>/<str:action>/", views.case_action, name="case_action"),
+]

@@ -1,0 +1,209 @@
+"""Approvals pages (网上审批): the staff queue with clock lights and the case page.
+
+The pages call the same services and selectors as the API; they hold no
+business logic. A refused action comes back to the case page as a form
+error naming each field and its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from egov.approvals import permissions, selectors, services
+from egov.approvals.clock import Light
+from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.models import Case, Suspension
+from egov.approvals.services.decisions import DELIVERY_METHODS
+from egov.approvals.workflow import OPEN, STATUS_LABELS
+from egov.core.models import User
+from egov.core.permissions import may
+
+PAGE_SIZE = 50
+LIGHT_LABELS = {Light.GREEN: _("正常"), Light.YELLOW: _("预警"), Light.RED: _("超期")}
+
+
+def staff_who_may_view(request: HttpRequest) -> User:
+    user = request.user
+    if getattr(user, "kind", None) != User.Kind.STAFF or not may(user, permissions.VIEW_CASE):
+        raise PermissionDenied
+    return user
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def queue_filters(request: HttpRequest) -> selectors.QueueFilters:
+    get = request.GET
+    return selectors.QueueFilters(
+        item=get.get("item", "").strip(),
+        status=get.get("status", "") if get.get("status", "") in STATUS_LABELS else "",
+        light=get.get("light", "") if get.get("light", "") in Light.__members__.values() else "",
+        received_from=parse_date(get.get("from", "")),
+        received_to=parse_date(get.get("to", "")),
+        search=get.get("q", "").strip(),
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """My queue (待办): open cases in my scope, most urgent first, with the clock lights."""
+    user = staff_who_may_view(request)
+    filters = queue_filters(request)
+    rows = selectors.workbench_queue(user, filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "total": len(rows),
+        "filters": filters,
+        "statuses": [(s.value, STATUS_LABELS[s]) for s in OPEN],
+        "lights": LIGHT_LABELS,
+        "query": request.GET.copy(),
+    }
+    template = "approvals/_queue_rows.html" if request.htmx else "approvals/queue.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """A case page (办件详情): timeline, materials, fees, clock and the allowed next actions."""
+    try:
+        case = services.access_case(request.user, number, lock=False)
+    except ApprovalError:
+        raise Http404 from None
+    context = {
+        "case": case,
+        "clock": selectors.case_clock(case),
+        "statutory_deadline": selectors.statutory_deadline(case),
+        "timeline": selectors.case_timeline(case),
+        "materials": selectors.case_materials(case),
+        "payments": selectors.case_payments(case),
+        "actions": selectors.next_actions(case),
+        "item_materials": case.item.materials,
+        "item_fees": case.item.fees,
+        "procedures": [(k, v) for k, v in Suspension.Kind.choices if k != "supplement"],
+        "delivery_methods": DELIVERY_METHODS,
+        "lights": LIGHT_LABELS,
+        "is_staff": getattr(request.user, "kind", None) == User.Kind.STAFF,
+    }
+    return render(request, "approvals/case_detail.html", context)
+
+
+# --- Actions from the case page --------------------------------------------------------
+
+
+def missing_from(text: str) -> list[dict[str, str]]:
+    """Missing materials typed one per line: ``name|reason`` or ``code|name|reason``."""
+    entries = []
+    for line in text.splitlines():
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) == 3:
+            entries.append({"code": parts[0], "name": parts[1], "reason": parts[2]})
+        elif len(parts) == 2:
+            entries.append({"name": parts[0], "reason": parts[1]})
+        elif parts[0]:
+            entries.append({"name": parts[0], "reason": ""})
+    return entries
+
+
+def whole_number(text: str) -> int | str:
+    """An int from a form field, or the text as typed (the service names it as invalid)."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return text
+
+
+Post = Any
+ACTIONS: dict[str, Callable[[User, str, Post, Any], Any]] = {
+    "accept": lambda u, n, p, f: services.accept_case(actor=u, number=n, note=p.get("note", "")),
+    "refuse": lambda u, n, p, f: services.refuse_case(
+        actor=u, number=n, reasons=p.get("reasons", "")
+    ),
+    "request_supplement": lambda u, n, p, f: services.request_supplement(
+        actor=u, number=n, missing=missing_from(p.get("missing", "")), note=p.get("note", "")
+    ),
+    "receive_supplement": lambda u, n, p, f: services.receive_supplement(
+        actor=u, number=n, files={code: f.getlist(code) for code in f}, note=p.get("note", "")
+    ),
+    "start_special_procedure": lambda u, n, p, f: services.start_special_procedure(
+        actor=u,
+        number=n,
+        procedure=p.get("procedure", ""),
+        reason=p.get("reason", ""),
+        limit_days=whole_number(p.get("limit_days", "")),
+    ),
+    "end_special_procedure": lambda u, n, p, f: services.end_special_procedure(
+        actor=u, number=n, outcome=p.get("outcome", "")
+    ),
+    "extend": lambda u, n, p, f: services.approve_extension(
+        actor=u, number=n, days=whole_number(p.get("days", "")), reason=p.get("reason", "")
+    ),
+    "approve": lambda u, n, p, f: services.approve_case(
+        actor=u, number=n, licence_number=p.get("licence_number", "")
+    ),
+    "deny": lambda u, n, p, f: services.deny_case(
+        actor=u, number=n, reasons=p.get("reasons", ""), remedies=p.get("remedies", "")
+    ),
+    "conclude": lambda u, n, p, f: services.conclude_case(actor=u, number=n),
+    "deliver": lambda u, n, p, f: services.deliver_case(
+        actor=u, number=n, method=p.get("method", "")
+    ),
+    "withdraw": lambda u, n, p, f: services.withdraw_application(
+        actor=u, number=n, reason=p.get("reason", "")
+    ),
+    "terminate": lambda u, n, p, f: services.terminate_case(
+        actor=u, number=n, reason=p.get("reason", "")
+    ),
+    "record_fee": lambda u, n, p, f: services.record_fee_payment(
+        actor=u,
+        number=n,
+        fee_name=p.get("fee_name", ""),
+        amount_fen=whole_number(p.get("amount_fen", "")),
+        receipt_number=p.get("receipt_number", ""),
+    ),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Take one workflow action on a case; refusals come back as a form error."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        handler(request.user, number, request.POST, request.FILES)
+    except ApprovalError as exc:
+        if exc.code is ErrorCode.NOT_FOUND:
+            raise Http404 from None
+        details = "；".join(f"{field}: {reason}" for field, reason in exc.fields.items())
+        messages.error(request, f"{_('操作未完成')}（{exc.code.value}）：{exc.message} {details}")
+    else:
+        messages.info(request, _("操作已完成。"))
+    return redirect("approvals:case", number=number)
+
+
+def case_count_by_status(user: User) -> dict[str, int]:
+    """Open cases in scope by status, for the queue header."""
+    counts: dict[str, int] = {}
+    for status in selectors.cases_in_scope(user).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+__all__ = ["Case", "case_action", "case_detail", "queue"]
