@@ -56,13 +56,13 @@ def check_display_name(display_name: str) -> None:
         )
 
 
-def check_roles(roles: Iterable[str]) -> list[str]:
+def check_roles(roles: Iterable[str], field: str = "roles") -> list[str]:
     roles = list(roles)
     unknown = sorted(set(roles) - policy.ROLES)
     if unknown:
         raise InvalidInputError(
             ErrorCode.UNKNOWN_ROLE,
-            "roles",
+            field,
             f"unknown roles {unknown}; known: {sorted(policy.ROLES)}",
         )
     return roles
@@ -134,7 +134,7 @@ def grant_role(*, actor: Any, user: User, role: str, organisation_code: str) -> 
     Audited as ``role.grant``. Granting a role already held changes nothing
     and returns the existing assignment.
     """
-    check_roles([role])
+    check_roles([role], "role")
     if user.kind != User.Kind.STAFF:
         raise InvalidInputError(ErrorCode.NOT_STAFF, "user", "roles are for staff accounts only")
     with transaction.atomic():
@@ -158,7 +158,7 @@ def grant_role(*, actor: Any, user: User, role: str, organisation_code: str) -> 
 
 def revoke_role(*, actor: Any, user: User, role: str, organisation_code: str) -> None:
     """Revoke a role held at an organisation (撤销角色); audited as ``role.revoke``."""
-    check_roles([role])
+    check_roles([role], "role")
     with transaction.atomic():
         organisation = find_organisation(organisation_code)
         require(actor, "role.grant", organisation)

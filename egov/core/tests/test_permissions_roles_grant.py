@@ -76,7 +76,7 @@ def test_a_clerk_cannot_grant_themselves_a_role(clerk_harbin_daoli):
 @pytest.mark.parametrize(
     ("role", "organisation_code", "field", "code"),
     [
-        ("janitor", "230102-GOV", "roles", ErrorCode.UNKNOWN_ROLE),
+        ("janitor", "230102-GOV", "role", ErrorCode.UNKNOWN_ROLE),
         ("clerk", "NO-SUCH", "organisation_code", ErrorCode.ORGANISATION_NOT_FOUND),
     ],
 )
