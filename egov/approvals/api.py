@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Form, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
@@ -245,6 +245,24 @@ def my_cases(request: HttpRequest) -> Any:
 def case_status(request: HttpRequest, number: str) -> Any:
     """A case's status, clock and timeline, for its applicant or the staff who may see it."""
     return case_body(services.access_case(request.user, number, lock=False))
+
+
+@router.get(
+    "/cases/{number}/decision.pdf",
+    response={200: None, **ERRORS},
+    auth=django_auth,
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+)
+@answers_approval_errors
+def decision_document(request: HttpRequest, number: str) -> Any:
+    """The decision document (决定书) as PDF, once the case is decided."""
+    case = services.access_case(request.user, number, lock=False)
+    document = selectors.decision_document(case)
+    if document is None:
+        raise ApprovalError(ErrorCode.WRONG_STATE, "the case has no decision yet")
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
+    return response
 
 
 # --- Staff actions (and the applicant's withdrawal / supplement) -------------------------

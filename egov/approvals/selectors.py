@@ -227,3 +227,30 @@ def case_materials(case: Case) -> list[Any]:
 def case_payments(case: Case) -> list[Any]:
     """The fees paid on the case."""
     return list(case.payments.order_by("paid_at"))
+
+
+DECIDED = frozenset({"approved", "denied", "concluded", "delivered"})
+
+
+def decision_document(case: Case) -> bytes | None:
+    """The decision document (决定书) as PDF, or None before a decision."""
+    from egov.approvals.decision_pdf import Decision, render_decision
+
+    if case.status not in DECIDED or case.decided_at is None:
+        return None
+    local = timezone.localtime
+    decision = Decision(
+        authority=case.department.name,
+        case_number=case.number,
+        item_name=case.item.name,
+        applicant=case.applicant_name,
+        received=local(case.received_at).date(),
+        accepted=local(case.accepted_at).date() if case.accepted_at else None,
+        decided=local(case.decided_at).date(),
+        approved=bool(case.licence_number),
+        licence_number=case.licence_number or "",
+        reasons=case.reasons,
+        remedies=case.remedies,
+        legal_basis=case.item.legal_basis.split("；")[0],
+    )
+    return render_decision(decision)

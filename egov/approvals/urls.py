@@ -6,5 +6,6 @@ app_name = "approvals"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("cases/<str:number>/", views.case_detail, name="case"),
+    path("cases/<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("cases/<str:number>/<str:action>/", views.case_action, name="case_action"),
 ]

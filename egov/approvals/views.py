@@ -103,6 +103,21 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "approvals/case_detail.html", context)
 
 
+@login_required
+def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """Download the decision document (决定书) as PDF: the applicant or the staff who may see."""
+    try:
+        case = services.access_case(request.user, number, lock=False)
+    except ApprovalError:
+        raise Http404 from None
+    document = selectors.decision_document(case)
+    if document is None:
+        raise Http404
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
+    return response
+
+
 # --- Actions from the case page --------------------------------------------------------
 
 
@@ -206,4 +221,4 @@ def case_count_by_status(user: User) -> dict[str, int]:
     return counts
 
 
-__all__ = ["Case", "case_action", "case_detail", "queue"]
+__all__ = ["Case", "case_action", "case_detail", "decision_pdf", "queue"]

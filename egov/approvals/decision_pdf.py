@@ -1,0 +1,152 @@
+"""The decision document as PDF (行政许可决定书), no Django import.
+
+Laid out after GB/T 9704 (党政机关公文格式): A4, the issuing authority's name
+in red across the top over a red rule, the document number below it, the
+title, the addressee, the body, then the authority and the date in Chinese
+numerals. Chinese text uses reportlab's CID font ``STSong-Light``, which needs
+no font file (the reader supplies the face); case and licence numbers are set
+in Helvetica so they stay searchable as plain ASCII.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor, black
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+SONG = "STSong-Light"
+RED = HexColor("#C00000")
+LEFT, RIGHT, TOP = 28 * mm, A4[0] - 26 * mm, A4[1] - 37 * mm
+BODY_SIZE = 16  # 三号
+LINE = 28.9  # 22 lines a page, as GB/T 9704
+DIGITS = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the decision document states."""
+
+    authority: str
+    case_number: str
+    item_name: str
+    applicant: str
+    received: dt.date
+    accepted: dt.date | None
+    decided: dt.date
+    approved: bool
+    licence_number: str = ""
+    reasons: str = ""
+    remedies: str = ""
+    legal_basis: str = ""
+
+
+def chinese_date(day: dt.date) -> str:
+    """二〇二六年三月十六日."""
+
+    def small(number: int) -> str:
+        tens, units = divmod(number, 10)
+        text = ("" if tens < 2 else DIGITS[tens]) + ("十" if tens else "")
+        return text + (DIGITS[units] if units or not tens else "")
+
+    year = "".join(DIGITS[int(digit)] for digit in str(day.year))
+    return f"{year}年{small(day.month)}月{small(day.day)}日"
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Break text into lines of the given width (Chinese breaks between any characters)."""
+    lines, current = [], ""
+    for char in text:
+        if pdmetrics_width(current + char, size) > width:
+            lines.append(current)
+            current = char
+        else:
+            current += char
+    return [*lines, current] if current else lines
+
+
+def pdmetrics_width(text: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, SONG, size)
+
+
+def body_paragraphs(decision: Decision) -> list[str]:
+    """The body, paragraph by paragraph."""
+    received = chinese_date(decision.received)
+    accepted = chinese_date(decision.accepted) if decision.accepted else received
+    opening = (
+        f"你（单位）于{received}提出的{decision.item_name}申请（办件编号见页脚），"
+        f"本机关于{accepted}依法受理。"
+    )
+    if decision.approved:
+        verdict = "经审查，申请材料齐全、符合法定形式，符合法定条件、标准。"
+        verdict += "根据" + (decision.legal_basis or "《中华人民共和国行政许可法》") + "的规定，"
+        verdict += "决定准予行政许可，证照编号见页脚。"
+        return [opening, verdict]
+    return [
+        opening,
+        f"经审查，{decision.reasons}。根据《中华人民共和国行政许可法》第三十八条的规定，"
+        "决定不予行政许可。",
+        decision.remedies,
+    ]
+
+
+def draw_head(canvas: Canvas, decision: Decision) -> float:
+    """The red head (版头) and title; returns where the body starts."""
+    canvas.setFillColor(RED)
+    canvas.setFont(SONG, 26)
+    canvas.drawCentredString(A4[0] / 2, TOP, decision.authority)
+    canvas.setFillColor(black)
+    canvas.setFont("Helvetica", 12)
+    canvas.drawCentredString(A4[0] / 2, TOP - 14 * mm, decision.case_number)
+    canvas.setStrokeColor(RED)
+    canvas.setLineWidth(1.2)
+    canvas.line(LEFT, TOP - 18 * mm, RIGHT, TOP - 18 * mm)
+    title = "准予行政许可决定书" if decision.approved else "不予行政许可决定书"
+    canvas.setFont(SONG, 22)
+    canvas.drawCentredString(A4[0] / 2, TOP - 34 * mm, title)
+    canvas.setFont(SONG, BODY_SIZE)
+    canvas.drawString(LEFT, TOP - 48 * mm, f"{decision.applicant}：")
+    return TOP - 48 * mm - LINE
+
+
+def draw_body(canvas: Canvas, decision: Decision, y: float) -> float:
+    canvas.setFont(SONG, BODY_SIZE)
+    indent = 2 * BODY_SIZE
+    for paragraph in body_paragraphs(decision):
+        lines = wrap(paragraph, RIGHT - LEFT - indent, BODY_SIZE)
+        for index, line in enumerate(lines):
+            canvas.drawString(LEFT + (indent if index == 0 else 0), y, line)
+            y -= LINE
+    return y
+
+
+def draw_signature(canvas: Canvas, decision: Decision, y: float) -> None:
+    canvas.setFont(SONG, BODY_SIZE)
+    canvas.drawRightString(RIGHT - 16 * mm, y - LINE, decision.authority)
+    canvas.drawRightString(RIGHT - 16 * mm, y - 2 * LINE, chinese_date(decision.decided))
+    canvas.setFont("Helvetica", 10)
+    footer = f"Case {decision.case_number}"
+    if decision.approved:
+        footer += f"  Licence {decision.licence_number}"
+    canvas.drawString(LEFT, 20 * mm, footer)
+
+
+def render_decision(decision: Decision) -> bytes:
+    """The decision document as a one-page PDF."""
+    pdfmetrics.registerFont(UnicodeCIDFont(SONG))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=0, invariant=1)
+    title = "准予行政许可决定书" if decision.approved else "不予行政许可决定书"
+    canvas.setTitle(f"{title} {decision.case_number}")
+    canvas.setAuthor(decision.authority)
+    y = draw_body(canvas, decision, draw_head(canvas, decision))
+    draw_signature(canvas, decision, y)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,58 @@
+"""The decision document (决定书) as PDF: for the applicant and staff, only once decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+
+from egov.approvals.decision_pdf import chinese_date
+from egov.approvals.services import accept_case, approve_case, deny_case
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_chinese_dates():
+    assert chinese_date(dt.date(2026, 3, 16)) == "二〇二六年三月十六日"
+    assert chinese_date(dt.date(2026, 10, 1)) == "二〇二六年十月一日"
+    assert chinese_date(dt.date(2026, 12, 20)) == "二〇二六年十二月二十日"
+
+
+def test_the_applicant_downloads_the_approval(submitted_case, citizen, clerk_daoli, leader_daoli):
+    client = signed_in(citizen)
+    url = f"/approvals/cases/{submitted_case.number}/decision.pdf"
+    assert client.get(url).status_code == 404  # not decided yet
+    api_url = f"/api/v1/approvals/cases/{submitted_case.number}/decision.pdf"
+    assert client.get(api_url).json()["code"] == "wrong_state"
+    accept_case(actor=clerk_daoli, number=submitted_case.number)
+    case = approve_case(actor=leader_daoli, number=submitted_case.number)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = response.content
+    assert body.startswith(b"%PDF-")
+    assert body.count(b"/Type /Page\n") + body.count(b"/Type /Page ") >= 1
+    assert f"Licence {case.licence_number}".encode() in body
+    assert f"Case {case.number}".encode() in body
+    assert client.get(api_url).content.startswith(b"%PDF-")
+
+
+def test_a_denial_has_no_licence_and_others_cannot_download(
+    submitted_case, clerk_daoli, leader_daoli, other_citizen
+):
+    accept_case(actor=clerk_daoli, number=submitted_case.number)
+    deny_case(
+        actor=leader_daoli,
+        number=submitted_case.number,
+        reasons="场所不符合",
+        remedies="可申请行政复议",
+    )
+    url = f"/approvals/cases/{submitted_case.number}/decision.pdf"
+    body = signed_in(clerk_daoli).get(url).content
+    assert f"Case {submitted_case.number}".encode() in body
+    assert b"Licence" not in body
+    assert signed_in(other_citizen).get(url).status_code == 404
