@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import sys
-import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -98,13 +98,24 @@ def stop_children(processes: list[tuple[Child, subprocess.Popen[bytes]]]) -> dic
     return codes
 
 
+class StopRequest:
+    """A signal handler that only records the signal.
+
+    It takes no lock: a handler that set a ``threading.Event`` could run while
+    the main thread held that event's lock (inside ``Event.wait``) and deadlock.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.signum = signum
+
+
 def supervise(children: list[Child], *, env: Mapping[str, str], out: TextIO) -> int:
     """Run the children until one exits or a stop signal arrives; 0 on a requested stop."""
-    stop = threading.Event()
-    previous = {
-        signum: signal.signal(signum, lambda *_args: stop.set())
-        for signum in (signal.SIGTERM, signal.SIGINT)
-    }
+    stop = StopRequest()
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     processes: list[tuple[Child, subprocess.Popen[bytes]]] = []
     try:
         for child in children:
@@ -112,18 +123,18 @@ def supervise(children: list[Child], *, env: Mapping[str, str], out: TextIO) -> 
             processes.append((child, process))
             out.write(f"{child.name}: pid {process.pid}\n")
             out.flush()
-        while not stop.is_set():
+        while stop.signum is None:
             exited = [child.name for child, p in processes if p.poll() is not None]
             if exited:
                 out.write(f"{', '.join(exited)} exited; stopping\n")
                 break
-            stop.wait(POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
     finally:
         codes = stop_children(processes)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     out.write("stopped: " + ", ".join(f"{name} ({code})" for name, code in codes.items()) + "\n")
-    return 0 if stop.is_set() else 1
+    return 0 if stop.signum is not None else 1
 
 
 def serve(
