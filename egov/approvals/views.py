@@ -118,6 +118,85 @@ def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
+# --- The service hall: catalogue, guide, online application ---------------------------
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue (事项清单): active items, searchable by name and department."""
+    items = selectors.active_items().order_by("department__path", "code")
+    text = request.GET.get("q", "").strip()
+    if text:
+        items = items.filter(name__contains=text)
+    department = request.GET.get("department", "").strip()
+    if department:
+        items = items.filter(department__code=department)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "approvals/catalogue.html", {"page": page, "q": text, "department": department}
+    )
+
+
+def guide_page(
+    request: HttpRequest,
+    code: str,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> HttpResponse:
+    guide = selectors.service_guide(code)
+    if guide is None:
+        raise Http404
+    errors, values = errors or {}, values or {}
+    fields = [
+        {**spec, "value": values.get(spec["name"], ""), "error": errors.get(f"form.{spec['name']}")}
+        for spec in guide.form_fields
+    ]
+    materials = [{**m, "error": errors.get(f"materials.{m['code']}")} for m in guide.materials]
+    context = {
+        "guide": guide,
+        "fields": fields,
+        "materials": materials,
+        "errors": errors,
+        "may_apply": getattr(request.user, "kind", None)
+        in (User.Kind.CITIZEN, User.Kind.ENTERPRISE),
+    }
+    return render(request, "approvals/guide.html", context, status=400 if errors else 200)
+
+
+def item_guide(request: HttpRequest, code: str) -> HttpResponse:
+    """The service guide (办事指南) with the online application form."""
+    return guide_page(request, code)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Submit the online application (网上申请); bad input comes back on the form."""
+    guide = selectors.service_guide(code)
+    if guide is None:
+        raise Http404
+    values = {spec["name"]: request.POST.get(spec["name"], "") for spec in guide.form_fields}
+    files = {code_: request.FILES.getlist(code_) for code_ in request.FILES}
+    try:
+        case = services.submit_application(
+            applicant=request.user, item_code=code, form=values, files=files
+        )
+    except ApprovalError as exc:
+        if exc.code is ErrorCode.PERMISSION_DENIED:
+            raise PermissionDenied from None
+        return guide_page(request, code, errors=exc.fields or {"": exc.message}, values=values)
+    messages.info(request, _("申请已提交，办件编号：%(number)s") % {"number": case.number})
+    return redirect("approvals:case", number=case.number)
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """My applications (我的办件) and their status."""
+    page = Paginator(selectors.applicant_cases(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "approvals/my_cases.html", {"page": page})
+
+
 # --- Actions from the case page --------------------------------------------------------
 
 
@@ -221,4 +300,14 @@ def case_count_by_status(user: User) -> dict[str, int]:
     return counts
 
 
-__all__ = ["Case", "case_action", "case_detail", "decision_pdf", "queue"]
+__all__ = [
+    "Case",
+    "apply",
+    "case_action",
+    "case_detail",
+    "catalogue",
+    "decision_pdf",
+    "item_guide",
+    "my_cases",
+    "queue",
+]
