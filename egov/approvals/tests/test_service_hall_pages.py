@@ -23,8 +23,13 @@ def test_anyone_reads_the_catalogue_and_the_guide(food_item):
     listing = Client().get("/approvals/items/", {"q": "食品"}).content.decode()
     assert f"/approvals/items/{food_item.code}/" in listing
     guide = Client().get(f"/approvals/items/{food_item.code}/").content.decode()
-    for text in ("《中华人民共和国食品安全法》", "食品经营许可申请书", "10.00", "道里区政务服务中心",
-                 "登录后申请"):
+    for text in (
+        "《中华人民共和国食品安全法》",
+        "食品经营许可申请书",
+        "10.00",
+        "道里区政务服务中心",
+        "登录后申请",
+    ):
         assert text in guide
 
 

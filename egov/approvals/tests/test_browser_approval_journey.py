@@ -1,0 +1,136 @@
+"""The whole approval journey in a real browser (网上审批全流程).
+
+A citizen applies online, a clerk asks for more materials, the citizen adds
+them, the clerk accepts, a leader decides, the citizen downloads the decision.
+Headless Debian chromium driven by Playwright against pytest-django's live server.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from django.db import connection
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from egov.approvals.models import Case
+from egov.core.testing import TEST_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+T = TypeVar("T")
+audit_guard = importlib.import_module("egov.core.migrations.0003_audit_append_only_trigger")
+
+
+@pytest.fixture
+def emptied_audit_chain_afterwards(transactional_db: None) -> Iterator[None]:
+    """The live server needs committed data; audit rows are removed as a DBA would."""
+    yield
+    audit_guard.remove_guard(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")
+    audit_guard.install_guard(connection)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def stored_case(number: str) -> tuple[Case, list[str]]:
+    """The case and its timeline as the database holds them."""
+    try:
+        case = Case.objects.get(number=number)
+        return case, list(case.timeline.values_list("event_type", flat=True))
+    finally:
+        connection.close()
+
+
+def outside_the_event_loop(query: Callable[[], T]) -> T:
+    """Run an ORM query in a plain thread: Playwright's sync API keeps a loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(query).result()
+
+
+def log_in(browser: Browser, base: str, path: str, username: str) -> Page:
+    page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+    page.goto(f"{base}{path}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    return page
+
+
+def test_citizen_applies_supplements_and_downloads_the_decision(
+    emptied_audit_chain_afterwards,
+    citizen,
+    clerk_daoli,
+    leader_daoli,
+    food_item,
+    live_server,
+    tmp_path: Path,
+    browser,
+):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.7\n% scanned material\n")
+    base = live_server.url
+
+    applicant = log_in(browser, base, "/account/login/", citizen.username)
+    applicant.goto(f"{base}/approvals/items/{food_item.code}/")
+    applicant.get_by_label("经营者名称").fill("老道外小馆")
+    applicant.get_by_label("联系电话").fill("13904510000")
+    applicant.get_by_label("经营场所所在区县").fill("230102")
+    applicant.get_by_label("经营项目").select_option("餐饮服务")
+    applicant.get_by_label("食品经营许可申请书").set_input_files(scan)
+    applicant.get_by_label("经营场所平面布局图").set_input_files(scan)
+    applicant.get_by_role("button", name="提交申请").click()
+    applicant.wait_for_url(f"{base}/approvals/cases/*/")
+    number = applicant.locator("#case-number").inner_text()
+    assert applicant.locator("#case-status").inner_text() == "待受理"
+
+    clerk = log_in(browser, base, "/login/", clerk_daoli.username)
+    clerk.goto(f"{base}/approvals/")
+    clerk.get_by_role("link", name=number).click()
+    clerk.locator("textarea[name=missing]").fill("PLAN|经营场所平面布局图|未标明食品处理区")
+    clerk.get_by_role("button", name="一次性告知补正").click()
+    assert clerk.locator("#case-status").inner_text() == "补正中"
+
+    applicant.reload()
+    applicant.locator("#actions input[name=PLAN]").set_input_files(scan)
+    applicant.get_by_role("button", name="提交补正材料").click()
+    assert applicant.locator("#case-status").inner_text() == "待受理"
+
+    clerk.reload()
+    clerk.get_by_role("button", name="受理", exact=True).click()
+    assert clerk.locator("#case-status").inner_text() == "审查中"
+
+    leader = log_in(browser, base, "/login/", leader_daoli.username)
+    leader.goto(f"{base}/approvals/cases/{number}/")
+    leader.get_by_role("button", name="准予许可").click()
+    assert leader.locator("#case-status").inner_text() == "准予许可"
+
+    applicant.reload()
+    licence = applicant.locator("#licence-number").inner_text()
+    with applicant.expect_download() as download_info:
+        applicant.locator("#decision-pdf").click()
+    document = Path(download_info.value.path()).read_bytes()
+    assert document.startswith(b"%PDF-")
+    assert f"Licence {licence}".encode() in document
+
+    case, steps = outside_the_event_loop(lambda: stored_case(number))
+    assert (case.status, case.supplement_requests, case.licence_number) == ("approved", 1, licence)
+    assert steps == [
+        "ApplicationSubmitted",
+        "SupplementRequested",
+        "SupplementReceived",
+        "CaseAccepted",
+        "CaseDecided",
+    ]
