@@ -1,6 +1,6 @@
 """Benchmark: working-day arithmetic, indexed (egov.core.calendar) against a day-by-day loop.
 
-Run: ``.venv/bin/python bench/calendar.py`` (``--calls``, ``--loop-calls``,
+Run: ``.venv/bin/python -m bench.calendar`` (``--calls``, ``--loop-calls``,
 ``--no-write``). Both sides use the same exception table: the official
 schedules 2004-2026 and the provisional years 2027-2030, as migration 0002
 seeds them. Starts are random dates in 2004-2030, spans random in 0-60 working
@@ -107,7 +107,7 @@ def section(figures: dict[str, float], args: argparse.Namespace, exceptions: int
         f"{platform.system()} {platform.release()}"
     )
     command = (
-        f".venv/bin/python bench/calendar.py --calls {args.calls} --loop-calls {args.loop_calls}"
+        f".venv/bin/python -m bench.calendar --calls {args.calls} --loop-calls {args.loop_calls}"
     )
     indexed = (
         f"| indexed (bisect + arithmetic) | {args.calls:,} | "

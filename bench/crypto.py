@@ -1,6 +1,6 @@
 """Benchmark the crypto suites (egov.trust.crypto) on this machine.
 
-Run:  .venv/bin/python bench/crypto.py [--seconds 3]
+Run:  .venv/bin/python -m bench.crypto [--seconds 3]
 
 Measures, in one run: SM2 signatures and verifications per second through our
 libcrypto binding, ECDSA P-256 through ``cryptography``, ``openssl speed sm2``
@@ -102,7 +102,7 @@ def main() -> None:
     }
 
     print("## Crypto (egov.trust.crypto)\n")
-    print(f"Command: `.venv/bin/python bench/crypto.py --seconds {args.seconds:g}`  ")
+    print(f"Command: `.venv/bin/python -m bench.crypto --seconds {args.seconds:g}`  ")
     print(f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  ")
     print(
         f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}, "

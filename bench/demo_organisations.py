@@ -2,8 +2,8 @@
 
 Usage (SQLite file in a temporary directory, or PostgreSQL by URL):
 
-    .venv/bin/python bench/demo_organisations.py
-    .venv/bin/python bench/demo_organisations.py postgres://postgres@127.0.0.1:5432/egov_bench_regions
+    .venv/bin/python -m bench.demo_organisations
+    .venv/bin/python -m bench.demo_organisations postgres://postgres@127.0.0.1:5432/egov_bench_regions
 
 Migrates an empty database (which loads the regions), then times
 ``load_demo_organisations()`` (one bulk insert and one bulk path update per tree
@@ -16,11 +16,6 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
-
-# bench/ holds a module named calendar.py; running this file puts bench/ first
-# on sys.path, where it would shadow the standard library's calendar.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 
 def setup(url: str | None) -> None:

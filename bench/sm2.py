@@ -1,6 +1,6 @@
 """Benchmark SM2 against OpenSSL and the CA's issuing rate on this machine.
 
-Run:  .venv/bin/python bench/sm2.py [--seconds 3] [--database-url postgres://...]
+Run:  .venv/bin/python -m bench.sm2 [--seconds 3] [--database-url postgres://...]
 
 Measures, in one run: SM2 signatures and verifications per second through our
 libcrypto binding beside ``openssl speed sm2`` (ratio), then certificates per
@@ -174,7 +174,7 @@ def main() -> None:
         engine = set_up_django(args.database_url, Path(directory))
         issued = {name: issued_per_second(name, args.seconds) for name in ("sm", "intl")}
 
-    command = f".venv/bin/python bench/sm2.py --seconds {args.seconds:g}"
+    command = f".venv/bin/python -m bench.sm2 --seconds {args.seconds:g}"
     print("## SM2 and certificate issuing (egov.trust)\n")
     print(f"Command: `{command}`  ")
     print(f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  ")

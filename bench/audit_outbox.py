@@ -2,8 +2,8 @@
 
 Usage (SQLite file in a temporary directory, or PostgreSQL by URL):
 
-    .venv/bin/python bench/bench_audit_outbox.py
-    .venv/bin/python bench/bench_audit_outbox.py postgres://postgres@127.0.0.1:5432/egov_bench_audit
+    .venv/bin/python -m bench.audit_outbox
+    .venv/bin/python -m bench.audit_outbox postgres://postgres@127.0.0.1:5432/egov_bench_audit
 
 Measures: record_audit appends per second (one transaction each), ``egov audit
 verify`` entries per second, publish per second (one transaction each), and
