@@ -168,12 +168,18 @@ def staff_or_refuse(request: HttpRequest, action: str) -> User:
 
 
 def menu_for(user: User) -> list[dict[str, Any]]:
-    """The menu entries this user may see, for modules whose pages exist."""
+    """The menu entries this user may see, for modules whose pages exist.
+
+    Entries in the Django admin also need the admin's own flag (``is_staff``):
+    without it the admin would turn the user away, so the entry is not shown.
+    """
     entries = []
     for entry in MENU:
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
+            continue
+        if entry.url_name.startswith("admin:") and not user.is_staff:
             continue
         if may(user, entry.action):
             entries.append({"entry": entry, "url": url})

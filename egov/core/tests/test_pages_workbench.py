@@ -82,3 +82,16 @@ def test_refusal_page_is_the_portal_s_own(client: Client, citizen: User) -> None
 
     assert response.status_code == 403
     assert "无权访问" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_entries_need_the_admin_site_flag_too(
+    client: Client, admin_harbin: User, admin_province: User
+) -> None:
+    assert not admin_harbin.is_staff  # holds the role, but is no Django admin user
+    harbin_page = workbench(client, admin_harbin).content.decode()
+    province_page = workbench(Client(), admin_province).content.decode()
+
+    assert reverse("admin:index") not in harbin_page
+    assert reverse("core:audit_log") in harbin_page
+    assert reverse("admin:index") in province_page
