@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -116,6 +117,20 @@ def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
     return response
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Department statistics (部门统计): received, accepted, concluded, on time, working days."""
+    user = staff_who_may_view(request)
+    today = timezone.localdate()
+    end = parse_date(request.GET.get("to", "")) or today
+    start = parse_date(request.GET.get("from", "")) or end - dt.timedelta(days=30)
+    figures = selectors.department_statistics(user, start, end)
+    most = max((row.received for row in figures), default=0) or 1
+    rows = [{"figures": row, "bar": round(100 * row.received / most)} for row in figures]
+    context = {"rows": rows, "start": start, "end": end}
+    return render(request, "approvals/statistics.html", context)
 
 
 # --- The service hall: catalogue, guide, online application ---------------------------

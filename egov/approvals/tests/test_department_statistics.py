@@ -1,0 +1,48 @@
+"""Department statistics (部门统计): received, accepted, concluded, on-time rate, working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.utils import timezone
+
+from egov.approvals.selectors import department_statistics
+from egov.approvals.services import accept_case, approve_case, conclude_case, submit_application
+from egov.approvals.tests.conftest import FORM, good_files
+
+
+def test_figures_count_what_happened(citizen, food_item, clerk_daoli, leader_daoli, clerk_qiqihar):
+    numbers = [
+        submit_application(
+            applicant=citizen, item_code=food_item.code, form=FORM, files=good_files()
+        ).number
+        for _ in range(3)
+    ]
+    for number in numbers[:2]:
+        accept_case(actor=clerk_daoli, number=number)
+    approve_case(actor=leader_daoli, number=numbers[0])
+    conclude_case(actor=clerk_daoli, number=numbers[0])
+    today = timezone.localdate()
+    [figures] = department_statistics(clerk_daoli, today - dt.timedelta(days=1), today)
+    assert (figures.code, figures.received, figures.accepted, figures.concluded) == (
+        "230102-SCJG",
+        3,
+        2,
+        1,
+    )
+    assert (figures.decided, figures.on_time, figures.on_time_rate) == (1, 1, 1.0)
+    assert figures.average_working_days == 0
+    assert department_statistics(clerk_qiqihar, today, today) == []  # another city sees none
+    earlier = department_statistics(
+        clerk_daoli, today - dt.timedelta(days=9), today - dt.timedelta(days=2)
+    )
+    assert earlier == []
+
+
+def test_the_page_shows_the_table(submitted_case, clerk_daoli):
+    client = Client()
+    client.force_login(clerk_daoli)
+    page = client.get("/approvals/statistics/").content.decode()
+    assert "哈尔滨市道里区市场监督管理局" in page
+    assert 'id="statistics"' in page
