@@ -110,3 +110,28 @@ def test_the_endpoints_are_in_the_openapi_schema(db):
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert f"{BASE}/cases/{{number}}/accept" in paths
     assert f"{BASE}/items/{{code}}" in paths
+
+
+def test_supplement_request_and_upload_through_the_api(submitted_case, clerk_daoli, citizen):
+    number = submitted_case.number
+    requested = signed_in(clerk_daoli).post(
+        f"{BASE}/cases/{number}/supplement-requests",
+        {"missing": [{"code": "PLAN", "name": "平面图", "reason": "不清晰"}]},
+        content_type="application/json",
+    )
+    assert requested.json()["status"] == "supplement_requested"
+    assert requested.json()["clock"]["suspended"] is True
+    client = signed_in(citizen)
+    with nothing_written():
+        empty = client.post(f"{BASE}/cases/{number}/supplements", {"note": "补"})
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == [
+        {"field": "materials.PLAN", "reason": "requested material missing"}
+    ]
+    uploaded = client.post(f"{BASE}/cases/{number}/supplements", {"PLAN": pdf("新.pdf")})
+    assert uploaded.status_code == 200
+    assert uploaded.json()["status"] == "submitted"
+    withdrawn = client.post(
+        f"{BASE}/cases/{number}/withdraw", {"reason": "不办了"}, content_type="application/json"
+    )
+    assert withdrawn.json()["status"] == "withdrawn"
