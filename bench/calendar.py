@@ -19,17 +19,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bench.machine import describe_machine
+
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(BENCH_DIR.parent))
 
 import argparse
 import datetime as dt
-import os
-import platform
 import random
 import re
-import subprocess
 import time
 
 from egov.core.calendar import (
@@ -86,26 +85,9 @@ def time_loop(table: dict[dt.date, bool], work: list[tuple[dt.date, int]]) -> tu
     return time.perf_counter() - began, results
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
-def nproc() -> str:
-    try:
-        return subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S607 - coreutils
-    except (OSError, subprocess.CalledProcessError):
-        return str(os.cpu_count())
-
-
 def section(figures: dict[str, float], args: argparse.Namespace, exceptions: int) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = (
-        f"{nproc()} CPUs (nproc), {cpu_model()}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
+    machine = describe_machine()
     command = (
         f".venv/bin/python -m bench.calendar --calls {args.calls} --loop-calls {args.loop_calls}"
     )

@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 
+from bench.machine import describe_machine
 from egov.trust.crypto import suite
 
 
@@ -73,17 +72,6 @@ def openssl_speed(seconds: int) -> dict[str, tuple[float, float]]:
     return rates
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per measurement")
@@ -104,10 +92,7 @@ def main() -> None:
     print("## Crypto (egov.trust.crypto)\n")
     print(f"Command: `.venv/bin/python -m bench.crypto --seconds {args.seconds:g}`  ")
     print(f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  ")
-    print(
-        f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}, "
-        f"Python {sys.version.split()[0]}, {platform.system()} {platform.release()}\n"
-    )
+    print(f"Machine: {describe_machine()}\n")
     print("| operation | ours per s | `openssl speed` per s | ours / openssl |")
     print("|---|---:|---:|---:|")
     rows = [

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -24,6 +23,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench.machine import describe_machine
 
 # Run as a script, bench/ comes first on the path, where bench/calendar.py would shadow
 # the standard library's calendar module: put the repository there instead.
@@ -150,17 +151,6 @@ def set_up_django(database_url: str | None, directory: Path) -> str:
     return "PostgreSQL" if database_url and database_url.startswith("postgres") else "SQLite"
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per measurement")
@@ -178,10 +168,7 @@ def main() -> None:
     print("## SM2 and certificate issuing (egov.trust)\n")
     print(f"Command: `{command}`  ")
     print(f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  ")
-    print(
-        f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}, "
-        f"Python {sys.version.split()[0]}, {platform.system()} {platform.release()}\n"
-    )
+    print(f"Machine: {describe_machine()}\n")
     print("| SM2, same run | ours per s | `openssl speed sm2` per s | ours / openssl |")
     print("|---|---:|---:|---:|")
     for label, mine, baseline in (("sign", ours[0], theirs[0]), ("verify", ours[1], theirs[1])):
