@@ -23,6 +23,7 @@ Demo accounts share one password: ``EGOV_DEMO_PASSWORD`` if set, else
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -140,9 +141,27 @@ def demo_public(password: str) -> list[DemoAccount]:
     ]
 
 
+_app_loaders: dict[str, Callable[[], object]] = {}
+
+
+def register_demo_loader(name: str, loader: Callable[[], object]) -> None:
+    """Let an app add its own demo data (its ``AppConfig.ready`` calls this).
+
+    Loaders run after the organisations and accounts, in registration order,
+    inside the same transaction; each must be idempotent.
+    """
+    _app_loaders[name] = loader
+
+
 def load_demo_data() -> list[DemoAccount]:
-    """Load the demo organisations and accounts (载入演示数据); idempotent."""
+    """Load the demo organisations and accounts, then every app's demo data (载入演示数据).
+
+    Idempotent: a second run creates nothing.
+    """
     password = demo_password()
     with transaction.atomic():
         load_demo_organisations()
-        return demo_staff(password) + demo_public(password)
+        accounts = demo_staff(password) + demo_public(password)
+        for loader in _app_loaders.values():
+            loader()
+        return accounts

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from egov.core.forms import PublicLoginForm, StaffLoginForm
+from egov.core.menu import menu_entries
 from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.permissions import may, scopes_for
 from egov.core.selectors.audit import audit_entries
@@ -55,32 +56,6 @@ MODULES = (
     ),
     Module("egov.exchange", _("互联互通"), _("外部系统接入、信息资源目录"), "platform"),
     Module("egov.warehouse", _("决策支持"), _("综合数据库与领导驾驶舱"), "platform"),
-)
-
-
-@dataclass(frozen=True)
-class MenuEntry:
-    """A workbench menu entry, shown only to users who ``may`` do its action."""
-
-    action: str
-    label: Any
-    url_name: str
-    description: Any
-
-
-MENU = (
-    MenuEntry("workbench.view", _("工作台首页"), "core:workbench", _("本人机构、角色与可用功能")),
-    MenuEntry("audit.view", _("审计日志"), "core:audit_log", _("审计链记录：谁、何时、做了什么")),
-    MenuEntry(
-        "outbox.manage", _("事件投递"), "admin:core_deadletter_changelist", _("失败事件与重试")
-    ),
-    MenuEntry(
-        "organisation.manage",
-        _("机构管理"),
-        "admin:core_organisation_changelist",
-        _("行政区划与机构"),
-    ),
-    MenuEntry("admin.view", _("系统管理"), "admin:index", _("系统后台")),
 )
 
 
@@ -174,7 +149,7 @@ def menu_for(user: User) -> list[dict[str, Any]]:
     without it the admin would turn the user away, so the entry is not shown.
     """
     entries = []
-    for entry in MENU:
+    for entry in menu_entries():
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
