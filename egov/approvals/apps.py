@@ -11,8 +11,19 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from egov.approvals.permissions import ACTION_ROLES
+        """Plug into core: permission actions, workbench menu, demo catalogue (ADR 0013)."""
+        from egov.approvals.demo import load_demo_catalogue
+        from egov.approvals.permissions import ACTION_ROLES, VIEW_CASE
+        from egov.core.demo import register_demo_loader
+        from egov.core.menu import MenuEntry, register_menu_entry
         from egov.core.policy import register_action
 
         for action, roles in ACTION_ROLES.items():
             register_action(action, roles)
+        register_menu_entry(
+            MenuEntry(VIEW_CASE, _("网上审批"), "approvals:queue", _("待办案件、时限亮灯、办理"))
+        )
+        register_menu_entry(
+            MenuEntry(VIEW_CASE, _("审批统计"), "approvals:statistics", _("收件、办结、按时率"))
+        )
+        register_demo_loader("approvals.catalogue", load_demo_catalogue)
