@@ -8,12 +8,19 @@ what they need (regions, organisations) on first use.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
+from playwright.sync_api import Browser, sync_playwright
 
 from egov.core import testing
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+audit_guard = importlib.import_module("egov.core.migrations.0003_audit_append_only_trigger")
 
 
 def named_user_fixture(name: str) -> Callable[..., Any]:
@@ -56,3 +63,27 @@ def make_staff(db: None) -> Callable[..., Any]:
 def make_organisation(db: None) -> Callable[..., Any]:
     """The organisation factory :func:`egov.core.testing.make_organisation`."""
     return testing.make_organisation
+
+
+@pytest.fixture
+def emptied_audit_chain_afterwards(transactional_db: None) -> Iterator[None]:
+    """For live-server tests: committed audit entries are removed afterwards.
+
+    The live server needs committed data, which the test run then flushes. The
+    audit table refuses deletes (append-only triggers), so the entries the test
+    wrote are removed the way a DBA would: guard off, delete, guard back on.
+    """
+    yield
+    audit_guard.remove_guard(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")
+    audit_guard.install_guard(connection)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Debian's headless chromium, driven by Playwright."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -7,41 +7,18 @@ Headless Debian chromium driven by Playwright against pytest-django's live serve
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-import pytest
 from django.db import connection
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from egov.approvals.models import Case
 from egov.core.testing import TEST_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 T = TypeVar("T")
-audit_guard = importlib.import_module("egov.core.migrations.0003_audit_append_only_trigger")
-
-
-@pytest.fixture
-def emptied_audit_chain_afterwards(transactional_db: None) -> Iterator[None]:
-    """The live server needs committed data; audit rows are removed as a DBA would."""
-    yield
-    audit_guard.remove_guard(connection)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditentry")
-    audit_guard.install_guard(connection)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def stored_case(number: str) -> tuple[Case, list[str]]:

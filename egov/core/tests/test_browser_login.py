@@ -5,41 +5,10 @@ Headless Debian chromium driven by Playwright against pytest-django's live serve
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
-
-import pytest
-from django.db import connection
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from egov.core.models import User
 from egov.core.testing import TEST_PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-audit_guard = importlib.import_module("egov.core.migrations.0003_audit_append_only_trigger")
-
-
-@pytest.fixture
-def emptied_audit_chain_afterwards(transactional_db: None) -> Iterator[None]:
-    """The live server needs committed data, which the test run then flushes.
-
-    The audit table refuses deletes (append-only triggers), so the entries this
-    test wrote are removed the way a DBA would: guard off, delete, guard back on.
-    """
-    yield
-    audit_guard.remove_guard(connection)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditentry")
-    audit_guard.install_guard(connection)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_staff_member_logs_in_and_sees_the_workbench(
