@@ -140,6 +140,7 @@ AXES_FAILURE_LIMIT = int(env("EGOV_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command and process start
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 
 # Sessions and cookies.
