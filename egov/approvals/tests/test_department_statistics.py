@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import plotly
 from django.test import Client
 from django.utils import timezone
 
@@ -46,3 +48,26 @@ def test_the_page_shows_the_table(submitted_case, clerk_daoli):
     page = client.get("/approvals/statistics/").content.decode()
     assert "哈尔滨市道里区市场监督管理局" in page
     assert 'id="statistics"' in page
+
+
+def test_the_page_draws_charts_with_local_plotly(submitted_case, clerk_daoli):
+    client = Client()
+    client.force_login(clerk_daoli)
+    page = client.get("/approvals/statistics/").content.decode()
+    assert 'id="chart-counts"' in page
+    assert 'id="chart-on-time"' in page
+    assert 'id="statistics"' in page  # the numbers table stays
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    plotly_url = f"/approvals/plotly-{plotly.__version__}.min.js"
+    assert plotly_url in sources
+    assert all(source.startswith("/") and not source.startswith("//") for source in sources)
+    script = client.get(plotly_url)
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("text/javascript")
+    assert "max-age=31536000" in script["Cache-Control"]
+    assert b"* plotly.js v" in script.content[:200]
+
+
+def test_plotly_of_another_version_is_not_found(clerk_daoli):
+    client = Client()
+    assert client.get("/approvals/plotly-0.0.1.min.js").status_code == 404
