@@ -85,27 +85,6 @@ class ItemOut(Schema):
     online: bool
 
 
-class GuideOut(Schema):
-    code: str
-    name: str
-    kind: str
-    department: str
-    department_code: str
-    legal_basis: str
-    conditions: str
-    materials: list[dict[str, Any]]
-    process: list[dict[str, Any]]
-    statutory_limit_days: int
-    promised_limit_days: int
-    fees: list[dict[str, Any]]
-    free: bool
-    form_fields: list[dict[str, Any]]
-    place: str
-    hours: str
-    contact: str
-    online: bool
-
-
 @router.get("/items", response=list[ItemOut], auth=None)
 @paginate(LimitOffsetPagination)
 def list_items(
@@ -122,7 +101,7 @@ def list_items(
     return items.order_by("code")
 
 
-@router.get("/items/{code}", response={200: GuideOut, 404: ErrorOut}, auth=None)
+@router.get("/items/{code}", response={200: selectors.ServiceGuide, 404: ErrorOut}, auth=None)
 def get_item(request: HttpRequest, code: str) -> Any:
     """The service guide (办事指南) of one item."""
     guide = selectors.service_guide(code)

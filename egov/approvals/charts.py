@@ -7,24 +7,16 @@ loads the script from ``plotly_js`` (served from the installed package, no CDN).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-
-class Figures(Protocol):
-    """What a chart needs of one department's figures (DepartmentFigures)."""
-
-    name: str
-    received: int
-    accepted: int
-    concluded: int
-    decided: int
-    on_time: int
+if TYPE_CHECKING:
+    from egov.approvals.selectors import DepartmentFigures
 
 
-def counts_chart(figures: Sequence[Figures]) -> str:
+def counts_chart(figures: Sequence[DepartmentFigures]) -> str:
     """Received / accepted / concluded per department (收件、受理、办结), grouped bars."""
     names = [row.name for row in figures]
     figure = go.Figure(
@@ -38,7 +30,7 @@ def counts_chart(figures: Sequence[Figures]) -> str:
     return _fragment(figure, "chart-counts")
 
 
-def on_time_chart(figures: Sequence[Figures]) -> str:
+def on_time_chart(figures: Sequence[DepartmentFigures]) -> str:
     """On-time rate per department in percent (按时办结率); undecided departments show none."""
     decided = [row for row in figures if row.decided]
     figure = go.Figure(
