@@ -63,6 +63,18 @@ def settle_deemed_acceptance(case: Case, now: dt.datetime | None = None) -> bool
     return True
 
 
+def staff_case(actor: Any, number: str, permission: str) -> Case:
+    """The case locked for a staff action the actor may take, deemed acceptance settled first.
+
+    Not found, then PERMISSION_DENIED, in that order; raises inside the caller's
+    transaction, so nothing is written on refusal.
+    """
+    case = access_case(actor, number)
+    require(actor, permission, case)
+    settle_deemed_acceptance(case)
+    return case
+
+
 def accept_case(*, actor: Any, number: str, note: str = "") -> Case:
     """A clerk accepts the application (受理); the processing clock starts."""
     with transaction.atomic(durable=True):

@@ -13,7 +13,7 @@ from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case, Extension, FeePayment
 from egov.approvals.numbering import licence_number as make_licence_number
 from egov.approvals.selectors import case_clock
-from egov.approvals.services.acceptance import settle_deemed_acceptance
+from egov.approvals.services.acceptance import staff_case
 from egov.approvals.services.common import access_case, move, next_sequence, record_step, require
 from egov.approvals.workflow import Action
 
@@ -23,9 +23,7 @@ DELIVERY_METHODS = {"online": "网上送达", "window": "窗口领取", "post": 
 def approve_extension(*, actor: Any, number: str, days: int, reason: str) -> Case:
     """A leader approves an extension of the limit, with reason (延期, 行政许可法第四十二条)."""
     with transaction.atomic(durable=True):
-        case = access_case(actor, number)
-        require(actor, permissions.APPROVE_EXTENSION, case)
-        settle_deemed_acceptance(case)
+        case = staff_case(actor, number, permissions.APPROVE_EXTENSION)
         move(case, Action.EXTEND)
         errors = {}
         if (
@@ -89,9 +87,7 @@ def decide(case: Case, actor: Any, action: Action, data: dict[str, Any], summary
 def approve_case(*, actor: Any, number: str, licence_number: str = "") -> Case:
     """A leader approves (准予许可); the licence number is given or issued here."""
     with transaction.atomic(durable=True):
-        case = access_case(actor, number)
-        require(actor, permissions.DECIDE, case)
-        settle_deemed_acceptance(case)
+        case = staff_case(actor, number, permissions.DECIDE)
         move(case, Action.APPROVE)
         licence = licence_number.strip()
         if licence and Case.objects.filter(licence_number=licence).exists():
@@ -113,9 +109,7 @@ def approve_case(*, actor: Any, number: str, licence_number: str = "") -> Case:
 def deny_case(*, actor: Any, number: str, reasons: str, remedies: str) -> Case:
     """A leader denies (不予许可), stating the reasons and the remedies (复议、诉讼)."""
     with transaction.atomic(durable=True):
-        case = access_case(actor, number)
-        require(actor, permissions.DECIDE, case)
-        settle_deemed_acceptance(case)
+        case = staff_case(actor, number, permissions.DECIDE)
         move(case, Action.DENY)
         errors = {
             name: "required"
@@ -202,9 +196,7 @@ def record_fee_payment(
 ) -> FeePayment:
     """A clerk records a fee paid, with its receipt number (缴费登记)."""
     with transaction.atomic(durable=True):
-        case = access_case(actor, number)
-        require(actor, permissions.RECORD_FEE, case)
-        settle_deemed_acceptance(case)
+        case = staff_case(actor, number, permissions.RECORD_FEE)
         move(case, Action.RECORD_FEE)
         errors = fee_problems(case, fee_name, amount_fen, receipt_number)
         if errors:

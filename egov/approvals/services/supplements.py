@@ -18,7 +18,7 @@ from egov.approvals import permissions
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case, Suspension
-from egov.approvals.services.acceptance import settle_deemed_acceptance
+from egov.approvals.services.acceptance import staff_case
 from egov.approvals.services.common import (
     Files,
     access_case,
@@ -54,9 +54,7 @@ def request_supplement(
 ) -> Case:
     """A clerk asks for supplementary materials (补正告知); the clock stops."""
     with transaction.atomic(durable=True):
-        case = access_case(actor, number)
-        require(actor, permissions.REQUEST_SUPPLEMENT, case)
-        settle_deemed_acceptance(case)
+        case = staff_case(actor, number, permissions.REQUEST_SUPPLEMENT)
         errors = missing_problems(missing, {m["code"] for m in case.item.materials})
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, "the request is incomplete", errors)
@@ -164,9 +162,7 @@ def start_special_procedure(
 ) -> Case:
     """A clerk starts a special procedure (听证, 检验检测, 专家评审, 现场核查); the clock stops."""
     with transaction.atomic(durable=True):
-        case = access_case(actor, number)
-        require(actor, permissions.SPECIAL_PROCEDURE, case)
-        settle_deemed_acceptance(case)
+        case = staff_case(actor, number, permissions.SPECIAL_PROCEDURE)
         errors = {}
         if procedure not in SPECIAL_KINDS:
             errors["procedure"] = f"one of {', '.join(sorted(SPECIAL_KINDS))}"
