@@ -20,7 +20,7 @@ from asn1crypto import cms, x509
 from egov.trust.crypto import CryptoSuite, PrivateKey
 from egov.trust.crypto.international import ECDSA_WITH_SHA256_OID
 from egov.trust.crypto.national import SM2_WITH_SM3_OID
-from egov.trust.errors import malformed
+from egov.trust.errors import TrustError, malformed
 from egov.trust.pki.certificates import ParsedCertificate, load_certificate
 from egov.trust.pki.encoding import PARSE_ERRORS, to_der, verify_signature, x509_time
 
@@ -165,6 +165,8 @@ def parse_signed_data(data: bytes | str) -> ParsedSignature:
     der = to_der(data, FIELD, CMS_LABELS)
     try:
         parsed = _read(cms.ContentInfo.load(der, strict=True))
+    except TrustError:
+        raise
     except PARSE_ERRORS:
         raise malformed(FIELD, "not a CMS SignedData") from None
     return parsed
