@@ -29,7 +29,7 @@ from egov.approvals.services.common import (
     require,
     store_files,
 )
-from egov.approvals.workflow import Action
+from egov.approvals.workflow import Action, Status
 
 SPECIAL_KINDS = frozenset(Suspension.Kind.values) - {Suspension.Kind.SUPPLEMENT}
 
@@ -108,6 +108,19 @@ def open_suspension(case: Case, kinds: set[str], code: ErrorCode) -> Suspension:
     return suspension
 
 
+def resume_clock(case: Case, suspension: Suspension, status: Status, actor: Any) -> dict[str, str]:
+    """End the suspension now and move the case on (计时恢复); the suspension's times, UTC."""
+    suspension.ended_at = timezone.now()
+    suspension.ended_by = actor.get_username()
+    suspension.save(update_fields=["ended_at", "ended_by"])
+    case.status = status
+    case.save(update_fields=["status"])
+    return {
+        "suspension_start": utc_text(suspension.started_at),
+        "suspension_end": utc_text(suspension.ended_at),
+    }
+
+
 def receive_supplement(
     *, actor: Any, number: str, files: Files | None = None, note: str = ""
 ) -> Case:
@@ -132,19 +145,14 @@ def receive_supplement(
                     errors.setdefault(f"materials.{entry['code']}", "requested material missing")
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, "the supplement is incomplete", errors)
-        suspension.ended_at = timezone.now()
-        suspension.ended_by = actor.get_username()
-        suspension.save(update_fields=["ended_at", "ended_by"])
-        case.status = status
-        case.save(update_fields=["status"])
+        clock_data = resume_clock(case, suspension, status, actor)
         names = {m["code"]: m["name"] for m in case.item.materials}
         materials = store_files(case, files, names, suspension.sequence)
         data = {
             "sequence": suspension.sequence,
             "materials": materials,
             "note": note.strip(),
-            "suspension_start": utc_text(suspension.started_at),
-            "suspension_end": utc_text(suspension.ended_at),
+            **clock_data,
         }
         record_step(
             case=case,
@@ -215,16 +223,11 @@ def end_special_procedure(*, actor: Any, number: str, outcome: str = "") -> Case
         require(actor, permissions.SPECIAL_PROCEDURE, case)
         status = move(case, Action.END_SPECIAL_PROCEDURE)
         suspension = open_suspension(case, set(SPECIAL_KINDS), ErrorCode.NO_OPEN_SPECIAL_PROCEDURE)
-        suspension.ended_at = timezone.now()
-        suspension.ended_by = actor.get_username()
-        suspension.save(update_fields=["ended_at", "ended_by"])
-        case.status = status
-        case.save(update_fields=["status"])
+        clock_data = resume_clock(case, suspension, status, actor)
         data = {
             "procedure": suspension.kind,
             "outcome": outcome.strip(),
-            "suspension_start": utc_text(suspension.started_at),
-            "suspension_end": utc_text(suspension.ended_at),
+            **clock_data,
         }
         record_step(
             case=case,
