@@ -231,24 +231,35 @@ def permissions_allow(actor: User, item: ServiceItem) -> bool:
     return may(actor, permissions.REGISTER_WALK_IN, item.department)
 
 
+CLOSING_EVENTS = {
+    Action.WITHDRAW: CaseEvent.CASE_WITHDRAWN,
+    Action.TERMINATE: CaseEvent.CASE_TERMINATED,
+}
+
+
+def close_case(case: Case, action: Action, actor: User, reason: str, *, summary: str) -> Case:
+    """Close the case before a decision (撤回 or 终止), recording the reason as a step."""
+    case.status = move(case, action)
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "closed_at"])
+    record_step(
+        case=case,
+        event_type=CLOSING_EVENTS[action],
+        actor=actor,
+        data={"reason": reason.strip()},
+        summary=f"{summary}：{reason.strip()}",
+        at=case.closed_at,
+    )
+    return case
+
+
 def withdraw_application(*, actor: User, number: str, reason: str = "") -> Case:
     """The applicant withdraws the application (撤回申请); the clock stops."""
     with transaction.atomic(durable=True):
         case = access_case(actor, number)
         if not is_applicant(actor, case):
             raise ApprovalError(ErrorCode.NOT_APPLICANT, "only the applicant may withdraw")
-        case.status = move(case, Action.WITHDRAW)
-        case.closed_at = timezone.now()
-        case.save(update_fields=["status", "closed_at"])
-        record_step(
-            case=case,
-            event_type=CaseEvent.CASE_WITHDRAWN,
-            actor=actor,
-            data={"reason": reason.strip()},
-            summary=f"申请人撤回：{reason.strip()}",
-            at=case.closed_at,
-        )
-        return case
+        return close_case(case, Action.WITHDRAW, actor, reason, summary="申请人撤回")
 
 
 def terminate_case(*, actor: User, number: str, reason: str) -> Case:
@@ -260,15 +271,4 @@ def terminate_case(*, actor: User, number: str, reason: str) -> Case:
             raise ApprovalError(
                 ErrorCode.INVALID_INPUT, "a reason is required", {"reason": "required"}
             )
-        case.status = move(case, Action.TERMINATE)
-        case.closed_at = timezone.now()
-        case.save(update_fields=["status", "closed_at"])
-        record_step(
-            case=case,
-            event_type=CaseEvent.CASE_TERMINATED,
-            actor=actor,
-            data={"reason": reason.strip()},
-            summary=f"终止办理：{reason.strip()}",
-            at=case.closed_at,
-        )
-        return case
+        return close_case(case, Action.TERMINATE, actor, reason, summary="终止办理")
