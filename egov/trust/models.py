@@ -130,3 +130,33 @@ class RevocationList(models.Model):
 
     def __str__(self) -> str:
         return f"CRL #{self.number} of {self.authority}"
+
+
+class SignatureRecord(models.Model):
+    """Who signed what (签名记录): the detached signature, kept for re-verification.
+
+    Written by ``egov.trust.signing.sign`` in the same transaction as its audit
+    entry; the payload itself stays with the caller, its digest is kept here.
+    """
+
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="signatures"
+    )
+    serial = models.CharField(_("证书序列号"), max_length=40)
+    suite = models.CharField(_("密码套件"), max_length=8, choices=Suite.choices)
+    digest = models.CharField(_("摘要"), max_length=64)
+    signed_at = models.DateTimeField(_("签名时间"))
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象"), max_length=128, blank=True)
+    signature_der = models.BinaryField(_("签名"))
+
+    class Meta:
+        verbose_name = _("签名记录")
+        verbose_name_plural = _("签名记录")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="trust_sig_object")]
+
+    def __str__(self) -> str:
+        return f"{self.signer} {self.serial} {self.signed_at:%Y-%m-%d %H:%M}"

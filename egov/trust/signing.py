@@ -15,6 +15,7 @@ longer be trusted and the signature is reported ``expired``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +23,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.core.services.audit import record_audit
-from egov.trust.crypto import CryptoError, PrivateKey
+from egov.trust.crypto import CryptoError, CryptoSuite, PrivateKey
 from egov.trust.errors import ErrorCode, TrustError, invalid
-from egov.trust.models import Certificate, CertificateAuthority
+from egov.trust.models import Certificate, CertificateAuthority, SignatureRecord
 from egov.trust.pki.certificates import ParsedCertificate, load_certificate
-from egov.trust.pki.cms import ParsedSignature, build_signed_data, check_payload, parse_signed_data
+from egov.trust.pki.cms import (
+    ParsedSignature,
+    build_signed_data,
+    check_digest,
+    parse_signed_data,
+)
 from egov.trust.pki.profiles import Reason
 from egov.trust.services import crypto_suite
 
@@ -123,6 +129,17 @@ def sign(
         signing_time=now,
     )
     with transaction.atomic():
+        SignatureRecord.objects.create(
+            signer=user,
+            certificate=certificate,
+            serial=certificate.serial,
+            suite=certificate.suite,
+            digest=digest_hex,
+            signed_at=now,
+            object_type=object_type,
+            object_id=str(object_id),
+            signature_der=der,
+        )
         record_audit(
             actor=user,
             action="trust.signed",
@@ -188,18 +205,13 @@ def _judge(signature: ParsedSignature, now: dt.datetime) -> VerificationResult:
     return VerificationResult(status="valid", **base)
 
 
-def verify(
-    *, payload: bytes, signature_der: bytes, at: dt.datetime | None = None
+def _check(
+    signature_der: bytes, digest: Callable[[CryptoSuite], bytes], at: dt.datetime | None
 ) -> VerificationResult:
-    """Check a detached signature over ``payload`` (验签) as of ``at`` (default now).
-
-    Never raises on bad input: malformed signatures are ``invalid`` with a reason.
-    """
-    if not isinstance(payload, bytes | bytearray):
-        return VerificationResult(status="invalid", reason="payload: must be bytes")
     try:
         signature = parse_signed_data(signature_der)
-        problem = check_payload(crypto_suite(signature.suite_name), signature, bytes(payload))
+        crypto = crypto_suite(signature.suite_name)
+        problem = check_digest(crypto, signature, digest(crypto))
     except TrustError as exc:
         return VerificationResult(status="invalid", reason=f"{exc.field}: {exc.reason}")
     if problem:
@@ -210,3 +222,24 @@ def verify(
             subject=signature.certificate.subject,
         )
     return _judge(signature, at or timezone.now())
+
+
+def verify(
+    *, payload: bytes, signature_der: bytes, at: dt.datetime | None = None
+) -> VerificationResult:
+    """Check a detached signature over ``payload`` (验签) as of ``at`` (default now).
+
+    Never raises on bad input: malformed signatures are ``invalid`` with a reason.
+    """
+    if not isinstance(payload, bytes | bytearray):
+        return VerificationResult(status="invalid", reason="payload: must be bytes")
+    return _check(signature_der, lambda crypto: crypto.digest(bytes(payload)), at)
+
+
+def recheck(record: SignatureRecord, at: dt.datetime | None = None) -> VerificationResult:
+    """Re-verify a stored signature (复核) against the payload digest recorded at signing."""
+    try:
+        digest = bytes.fromhex(record.digest)
+    except ValueError:
+        return VerificationResult(status="invalid", reason="digest: not hexadecimal")
+    return _check(bytes(record.signature_der), lambda _crypto: digest, at)

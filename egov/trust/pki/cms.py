@@ -174,11 +174,16 @@ def parse_signed_data(data: bytes | str) -> ParsedSignature:
 
 def check_payload(crypto: CryptoSuite, parsed: ParsedSignature, payload: bytes) -> str:
     """Empty when ``parsed`` signs ``payload``; else why not (digest or signature)."""
+    return check_digest(crypto, parsed, crypto.digest(payload))
+
+
+def check_digest(crypto: CryptoSuite, parsed: ParsedSignature, digest: bytes) -> str:
+    """Empty when ``parsed`` signs a payload whose digest is ``digest``; else why not."""
     if parsed.digest_oid != DIGEST_OIDS[crypto.name]:
         return f"digest algorithm {parsed.digest_oid} does not fit the {crypto.name} suite"
     if parsed.signature_oid != SIGNATURE_OIDS[crypto.name]:
         return f"signature algorithm {parsed.signature_oid} does not fit the {crypto.name} suite"
-    if not hmac.compare_digest(crypto.digest(payload), parsed.message_digest):
+    if not hmac.compare_digest(digest, parsed.message_digest):
         return "message digest does not match the payload"
     if not verify_signature(
         parsed.signature_oid,

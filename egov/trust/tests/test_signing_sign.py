@@ -9,7 +9,7 @@ from egov.core.testing import make_citizen
 from egov.trust import services, signing
 from egov.trust.crypto import suite
 from egov.trust.errors import ErrorCode, TrustError
-from egov.trust.models import CertificateAuthority
+from egov.trust.models import CertificateAuthority, SignatureRecord
 from egov.trust.pki.cms import parse_signed_data
 from egov.trust.tests.conftest import PASSPHRASE
 
@@ -34,7 +34,10 @@ def holder_with_key(suite_name: str, username: str = "citizen_zhang") -> tuple:
 
 
 def signed_entries() -> int:
-    return AuditEntry.objects.filter(action="trust.signed").count()
+    """Audit entries and signature records of signing: both or neither are written."""
+    return (
+        AuditEntry.objects.filter(action="trust.signed").count() + SignatureRecord.objects.count()
+    )
 
 
 @pytest.mark.parametrize("suite_name", ["sm", "intl"])
@@ -58,6 +61,14 @@ def test_sign_makes_detached_cms_and_audits_serial_and_digest(
     assert entry.summary == f"serial {certificate.serial} {digest_label} {document.digest_hex}"
     assert (entry.object_type, entry.object_id) == ("case", "2026-001")
     assert "PRIVATE" not in entry.summary
+    record = SignatureRecord.objects.get()
+    assert (record.signer, record.certificate, record.digest) == (
+        user,
+        certificate,
+        document.digest_hex,
+    )
+    assert (record.object_type, record.object_id) == ("case", "2026-001")
+    assert bytes(record.signature_der) == document.signature_der
 
 
 def test_key_of_someone_else_is_refused_and_nothing_written(ca_sm: CertificateAuthority) -> None:
