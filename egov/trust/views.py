@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from egov.trust import selectors, services
+from egov.core.permissions import may
+from egov.trust import selectors, services, signing
 from egov.trust.errors import TrustError
-from egov.trust.models import RevocationList
+from egov.trust.models import RevocationList, SignatureRecord
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +46,20 @@ def crl(request: HttpRequest, suite: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{suite}.crl"'
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+SIGNATURE_PAGE_SIZE = 100
+
+
+@require_GET
+def signatures(request: HttpRequest) -> HttpResponse:
+    """Who signed what (签名记录), each signature re-verified on view, for auditors."""
+    if not may(request.user, "audit.view"):
+        raise PermissionDenied
+    records = SignatureRecord.objects.select_related("signer").order_by("-signed_at", "-pk")
+    rows = [
+        {"record": record, "result": signing.recheck(record)}
+        for record in records[:SIGNATURE_PAGE_SIZE]
+    ]
+    context = {"rows": rows, "page_size": SIGNATURE_PAGE_SIZE}
+    return render(request, "trust/signatures.html", context)
