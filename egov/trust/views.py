@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from egov.core.permissions import may
@@ -49,6 +50,24 @@ def crl(request: HttpRequest, suite: str) -> HttpResponse:
 
 
 SIGNATURE_PAGE_SIZE = 100
+STATUS_LABELS = {
+    "valid": _("有效"),
+    "invalid": _("无效"),
+    "signed_by_revoked": _("证书已吊销"),
+    "expired": _("证书已过期"),
+    "unknown_signer": _("未知签名人"),
+    "revoked_before_signing": _("签名前已吊销"),
+    "revoked_after_signing": _("签名后吊销"),
+}
+
+
+def _label(result: signing.VerificationResult) -> str:
+    parts = [str(STATUS_LABELS[result.status])]
+    if result.revocation_timing:
+        parts.append(str(STATUS_LABELS[result.revocation_timing]))
+    if result.key_compromised:
+        parts.append(str(_("密钥泄露")))
+    return "，".join(parts)
 
 
 @require_GET
@@ -58,8 +77,9 @@ def signatures(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     records = SignatureRecord.objects.select_related("signer").order_by("-signed_at", "-pk")
     rows = [
-        {"record": record, "result": signing.recheck(record)}
+        {"record": record, "result": result, "label": _label(result)}
         for record in records[:SIGNATURE_PAGE_SIZE]
+        for result in [signing.recheck(record)]
     ]
     context = {"rows": rows, "page_size": SIGNATURE_PAGE_SIZE}
     return render(request, "trust/signatures.html", context)

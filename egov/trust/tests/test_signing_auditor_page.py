@@ -36,6 +36,8 @@ def test_auditor_sees_signer_and_fresh_status(
     services.revoke_certificate(actor="ca-officer", serial=record.serial, reason="keyCompromise")
     page = client.get(reverse("trust:signatures")).content.decode()
     assert "signature-signed_by_revoked" in page
+    assert "证书已吊销" in page
+    assert "密钥泄露" in page
 
 
 def test_clerk_is_refused(
