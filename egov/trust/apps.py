@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrustConfig(AppConfig):
@@ -7,3 +8,13 @@ class TrustConfig(AppConfig):
     name = "egov.trust"
     label = "trust"
     verbose_name = "网络信任 Trust"
+
+    def ready(self) -> None:
+        """Plug into core's workbench menu (ADR 0013)."""
+        from egov.core.menu import MenuEntry, register_menu_entry
+
+        register_menu_entry(
+            MenuEntry(
+                "audit.view", _("签名记录"), "trust:signatures", _("谁签署了什么，查看时重新验证")
+            )
+        )
