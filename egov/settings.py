@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.trust",
     "egov.approvals",
+    "egov.supervision",
 ]
 
 MIDDLEWARE = [
