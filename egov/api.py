@@ -32,6 +32,7 @@ def register_routers() -> None:
     api.add_router("/", core_router)
     api.add_router("/trust/", "egov.trust.api.router")
     api.add_router("/approvals/", "egov.approvals.api.router")
+    api.add_router("/supervision/", "egov.supervision.api.router")
 
 
 register_routers()

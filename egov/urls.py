@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("trust/", include("egov.trust.urls")),
     path("approvals/", include("egov.approvals.urls")),
+    path("supervision/", include("egov.supervision.urls")),
     path("", include("egov.core.urls")),
 ]
