@@ -160,3 +160,101 @@ class SignatureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signer} {self.serial} {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class CertificateApplication(models.Model):
+    """An application for a certificate (证书申请), checked by an RA officer (注册审核).
+
+    The applicant sends a PKCS#10 request (``method=csr``) or asks the platform
+    to make the key pair (``method=generated``). A generated private key is kept
+    only as ``sealed_private_key`` (PKCS#8 encrypted under the applicant's
+    PKCS#12 password, then sealed under a server key; ADR 0016) until its first
+    download, then erased. Scoped by ``organisation`` (staff and organisation
+    applications) or ``region_code`` (citizens and enterprises).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ISSUED = "issued", _("已签发")
+        REJECTED = "rejected", _("已驳回")
+
+    class Method(models.TextChoices):
+        CSR = "csr", _("上传证书请求")
+        GENERATED = "generated", _("平台生成密钥")
+
+    class IdentityType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("公民身份号码")
+        CREDIT_CODE = "credit_code", _("统一社会信用代码")
+        STAFF = "staff", _("工作人员")
+        ORGANISATION = "organisation", _("机构代码")
+
+    number = models.CharField(_("申请编号"), max_length=32, unique=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="certificate_applications",
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=Certificate.Kind.choices)
+    suite = models.CharField(_("密码套件"), max_length=8, choices=Suite.choices)
+    subject = models.CharField(_("主题"), max_length=1024)
+    method = models.CharField(_("密钥来源"), max_length=16, choices=Method.choices)
+    csr_pem = models.TextField(_("证书请求"), blank=True)
+    public_key_der = models.BinaryField(_("公钥"))
+    sealed_private_key = models.BinaryField(_("加密私钥"), null=True, blank=True, editable=False)
+    key_delivered_at = models.DateTimeField(_("私钥下载时间"), null=True, blank=True)
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificate_applications",
+    )
+    region_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    applicant_name = models.CharField(_("申请人姓名/名称"), max_length=128)
+    identity_type = models.CharField(_("身份证明类型"), max_length=16, choices=IdentityType.choices)
+    identity_number = models.CharField(_("身份证明号码"), max_length=64, blank=True)
+    renews = models.ForeignKey(
+        Certificate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewal_applications",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    identity_check = models.TextField(_("身份核验记录"), blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+    certificate = models.OneToOneField(
+        Certificate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+
+    class Meta:
+        verbose_name = _("证书申请")
+        verbose_name_plural = _("证书申请")
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="trust_app_status_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["renews"],
+                condition=models.Q(status="pending"),
+                name="trust_one_pending_renewal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
