@@ -23,6 +23,11 @@ class ErrorCode(StrEnum):
     NO_CA = "no_ca"
     WRONG_PASSPHRASE = "wrong_passphrase"  # noqa: S105 - an error code, not a secret
     ALREADY_REVOKED = "already_revoked"
+    NOT_PENDING = "not_pending"
+    OWN_APPLICATION = "own_application"
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - an error code, not a secret
+    ALREADY_DELIVERED = "already_delivered"
+    TOO_LARGE = "too_large"
 
 
 class TrustError(ValueError):
@@ -47,3 +52,8 @@ def invalid(field: str, reason: str) -> TrustError:
 def malformed(field: str, reason: str) -> TrustError:
     """A :class:`TrustError` for data that is not the PEM/DER structure expected."""
     return TrustError(ErrorCode.MALFORMED, field, reason)
+
+
+def too_large(field: str, limit: int) -> TrustError:
+    """A :class:`TrustError` for an upload or body over ``limit`` bytes."""
+    return TrustError(ErrorCode.TOO_LARGE, field, f"larger than {limit} bytes")
