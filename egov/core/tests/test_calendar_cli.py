@@ -85,3 +85,20 @@ def test_the_console_script_exits_2_on_a_malformed_date(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "DATE: '2026-02-30' is not a date in YYYY-MM-DD form" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_console_script_exits_2_on_an_unmigrated_database(tmp_path: Path) -> None:
+    egov = Path(sys.executable).with_name("egov")
+    env = {**os.environ, "EGOV_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "egov.settings"}
+    env["EGOV_DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    done = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [str(egov), "calendar", "add", "2026-09-30", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "run `egov migrate` first" in done.stderr
+    assert "Traceback" not in done.stderr

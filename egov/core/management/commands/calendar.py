@@ -21,8 +21,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from egov.core.calendar import CalendarFileError, parse_calendar_file
+from egov.core.management.commands.serve import unapplied_migrations
 from egov.core.selectors.calendar import (
     add_working_days,
     calendar_year,
@@ -47,6 +49,17 @@ def parse_date(value: str, argument: str) -> dt.date:
         raise CommandError(
             f"{argument}: {value!r} is not a date in YYYY-MM-DD form", returncode=USAGE_ERROR
         ) from None
+
+
+def refuse_unmigrated_database() -> None:
+    """After a database error: exit 2 with advice, not a traceback, if migrations are missing."""
+    missing = [name for name in unapplied_migrations() if name.startswith("core.")]
+    if missing:
+        raise CommandError(
+            f"the database lacks {len(missing)} core migrations ({missing[0]} ...): "
+            "run `egov migrate` first",
+            returncode=USAGE_ERROR,
+        )
 
 
 def parse_count(value: str, argument: str) -> int:
@@ -122,7 +135,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = getattr(self, f"handle_{options['subcommand']}")
-        handler(options)
+        try:
+            handler(options)
+        except DatabaseError:
+            refuse_unmigrated_database()
+            raise
 
     def handle_add(self, options: dict[str, Any]) -> None:
         start = parse_date(options["date"], "DATE")
