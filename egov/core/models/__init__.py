@@ -7,6 +7,7 @@ from egov.core.models.events import DeadLetter, Delivery, Event, SubscriberPosit
 from egov.core.models.organisations import Organisation
 from egov.core.models.people import PublicAccount, RoleAssignment, StaffProfile, User
 from egov.core.models.regions import Region
+from egov.core.models.security import SecurityEvent
 
 __all__ = [
     "ApiKey",
@@ -20,6 +21,7 @@ __all__ = [
     "PublicAccount",
     "Region",
     "RoleAssignment",
+    "SecurityEvent",
     "StaffProfile",
     "SubscriberPosition",
     "User",

@@ -1,0 +1,122 @@
+"""Security event writes (安全事件记录): one row and one outbox event per occurrence.
+
+Called by the login views and signal receivers of core (failed logins,
+lockouts, second-factor failures), by the people services (privilege changes)
+and by other apps through this function (trust: certificate login failures,
+revocations). Runs in a plain ``atomic`` block, so it joins the caller's
+transaction (a revocation and its security event commit together) and opens
+its own when called alone. ``detail`` must not carry a secret: keys that name
+one are refused.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from egov.core.events import payload_problem, publish
+from egov.core.models import Organisation, SecurityEvent, User
+
+SECRET_WORDS = ("password", "passphrase", "secret", "token", "private", "signature", "key_pem")
+USERNAME_MAX = 150
+USER_AGENT_MAX = 255
+EVENT_TYPE = "SecurityEventRecorded"
+
+
+def secret_keys(detail: dict[str, Any]) -> list[str]:
+    """Keys of ``detail`` (at any depth) whose name says they hold a secret."""
+    found = []
+    for key, value in detail.items():
+        if any(word in str(key).lower() for word in SECRET_WORDS):
+            found.append(str(key))
+        if isinstance(value, dict):
+            found.extend(secret_keys(value))
+    return found
+
+
+def check_detail(kind: str, detail: dict[str, Any]) -> None:
+    """Refuse an unknown kind, a detail that is not JSON, or one naming a secret."""
+    errors = {}
+    if kind not in SecurityEvent.Kind.values:
+        errors["kind"] = f"unknown kind {kind!r}; known: {sorted(SecurityEvent.Kind.values)}"
+    problem = payload_problem(detail)
+    if problem:
+        errors["detail"] = problem
+    elif secret_keys(detail):
+        errors["detail"] = f"must not hold secrets (keys {secret_keys(detail)})"
+    if errors:
+        raise ValidationError(errors)
+
+
+def client_address(request: Any) -> str | None:
+    """The client's address as the server saw it (REMOTE_ADDR), if it is an IP address."""
+    address = getattr(request, "META", {}).get("REMOTE_ADDR", "") if request else ""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def client_agent(request: Any) -> str:
+    agent = getattr(request, "META", {}).get("HTTP_USER_AGENT", "") if request else ""
+    return str(agent)[:USER_AGENT_MAX]
+
+
+def organisation_of(user: User | None) -> Organisation | None:
+    """The staff user's organisation, for scoping the event to an auditor's subtree."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    profile = getattr(user, "staff", None) if user.kind == User.Kind.STAFF else None
+    return profile.organisation if profile is not None else None
+
+
+def record_security_event(
+    *,
+    kind: str,
+    request: Any = None,
+    user: User | None = None,
+    username: str = "",
+    organisation: Organisation | None = None,
+    detail: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Record one security event (记录安全事件) and publish ``SecurityEventRecorded``.
+
+    ``user`` is the account concerned when known; ``username`` the name tried
+    (defaults to the user's). ``request`` gives the client's IP address and
+    user agent. ``organisation`` defaults to the staff user's own. Bad input
+    raises ``ValidationError`` naming the field; nothing is written then.
+    """
+    detail = dict(detail or {})
+    check_detail(kind, detail)
+    account = user if user is not None and getattr(user, "pk", None) else None
+    name = str(username or (account.get_username() if account else ""))[:USERNAME_MAX]
+    where = organisation or organisation_of(account)
+    with transaction.atomic():
+        event = SecurityEvent.objects.create(
+            kind=kind,
+            occurred_at=timezone.now(),
+            username=name,
+            user=account,
+            organisation=where,
+            ip_address=client_address(request),
+            user_agent=client_agent(request),
+            detail=detail,
+        )
+        publish(
+            EVENT_TYPE,
+            {
+                "id": event.pk,
+                "kind": kind,
+                "username": name,
+                "organisation": where.code if where else "",
+                "ip_address": event.ip_address or "",
+                "occurred_at": event.occurred_at.isoformat(),
+                "detail": detail,
+            },
+            aggregate=f"security-event:{kind}",
+        )
+    return event
