@@ -12,7 +12,12 @@ class TrustConfig(AppConfig):
     def ready(self) -> None:
         """Plug into core's workbench menu (ADR 0013)."""
         from egov.core.menu import MenuEntry, register_menu_entry
+        from egov.core.policy import ANY_STAFF, register_action
 
+        register_action("trust.sign", [ANY_STAFF])
+        register_menu_entry(
+            MenuEntry("trust.sign", _("文件签名"), "trust:sign", _("用本人证书私钥签署文件"))
+        )
         register_menu_entry(
             MenuEntry(
                 "audit.view", _("签名记录"), "trust:signatures", _("谁签署了什么，查看时重新验证")
