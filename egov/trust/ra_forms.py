@@ -1,0 +1,148 @@
+"""Forms of the RA pages (证书申请与审核表单): shape only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egov.trust.errors import TrustError
+from egov.trust.pki.profiles import REASON_CODES
+from egov.trust.registration import HOLDER_REASONS
+
+MAX_CSR_UPLOAD = 64 * 1024
+CSR_PLACEHOLDER = "-----BEGIN CERTIFICATE REQUEST-----"
+KIND_CHOICES = [("person", _("个人证书")), ("org-seal", _("机构印章证书"))]
+SUITE_CHOICES = [("sm", _("国密 SM2/SM3")), ("intl", _("国际 ECDSA P-256/SHA-256"))]
+METHOD_CHOICES = [
+    ("generated", _("由平台生成密钥，以口令保护的 PKCS#12 文件下载（仅可下载一次）")),
+    ("csr", _("上传本人生成的证书请求（CSR，PEM 格式）")),
+]
+REASON_LABELS = {
+    "unspecified": _("未指明"),
+    "keyCompromise": _("密钥泄露"),
+    "cACompromise": _("CA 泄露"),
+    "affiliationChanged": _("隶属关系变更"),
+    "superseded": _("已被替代"),
+    "cessationOfOperation": _("停止使用"),
+    "certificateHold": _("暂停"),
+    "privilegeWithdrawn": _("权限撤销"),
+    "aACompromise": _("AA 泄露"),
+}
+FIELD_LABELS = {
+    "csr": _("证书请求（CSR）"),
+    "pkcs12_password": _("PKCS#12 口令"),
+    "password": _("PKCS#12 口令"),
+    "kind": _("证书类别"),
+    "suite": _("密码套件"),
+    "method": _("密钥来源"),
+    "applicant": _("申请人"),
+    "identity_check": _("身份核验记录"),
+    "reason": _("原因"),
+    "passphrase": _("CA 口令"),
+    "number": _("申请编号"),
+    "serial": _("证书序列号"),
+    "subject": _("主题"),
+    "public_key": _("公钥"),
+    "days": _("有效期"),
+}
+
+
+class KeyForm(forms.Form):
+    """Where the key comes from: a CSR (pasted or uploaded) or a password for a generated key."""
+
+    method = forms.ChoiceField(
+        label=_("密钥来源"), choices=METHOD_CHOICES, widget=forms.RadioSelect
+    )
+    csr = forms.CharField(
+        label=_("证书请求（CSR）"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "-----BEGIN CERTIFICATE REQUEST-----"}
+        ),
+        help_text=_("国密证书请用 openssl req -new -sm3 -sigopt distid:1234567812345678 生成"),
+    )
+    csr_file = forms.FileField(label=_("或上传 CSR 文件"), required=False)
+    password = forms.CharField(
+        label=_("PKCS#12 口令"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("8 至 128 个字符；下载证书文件时需再次输入，平台不保存口令"),
+    )
+    password_again = forms.CharField(
+        label=_("再次输入口令"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("csr_file")
+        if upload is not None:
+            if upload.size > MAX_CSR_UPLOAD:
+                self.add_error("csr_file", _("文件过大（最多 64 KB）"))
+            else:
+                data["csr"] = upload.read().decode("utf-8", "replace")
+        if data.get("method") == "generated":
+            if data.get("password") != data.get("password_again"):
+                self.add_error("password_again", _("两次输入的口令不一致"))
+            data["csr"] = ""
+        elif data.get("method") == "csr":
+            data["password"] = ""
+            if not (data.get("csr") or "").strip():
+                self.add_error("csr", _("请粘贴或上传证书请求"))
+        return data
+
+
+class ApplyForm(KeyForm):
+    """Apply for a certificate (申请证书)."""
+
+    kind = forms.ChoiceField(label=_("证书类别"), choices=KIND_CHOICES)
+    suite = forms.ChoiceField(label=_("密码套件"), choices=SUITE_CHOICES, initial="sm")
+    field_order = ["kind", "suite", "method", "csr", "csr_file", "password", "password_again"]
+
+
+class ApproveForm(forms.Form):
+    identity_check = forms.CharField(
+        label=_("身份核验记录"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明核验了什么：证件原件、人像比对、机构授权书等"),
+    )
+    note = forms.CharField(label=_("审核意见"), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    identity_check = forms.CharField(label=_("身份核验记录"), required=False)
+
+
+class DownloadForm(forms.Form):
+    password = forms.CharField(
+        label=_("PKCS#12 口令"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+
+def reason_choices(*, officer: bool) -> list[tuple[str, Any]]:
+    reasons = [r.value for r in REASON_CODES] if officer else [r.value for r in HOLDER_REASONS]
+    return [(value, f"{REASON_LABELS[value]}（{value}）") for value in reasons]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.ChoiceField(label=_("吊销原因（RFC 5280）"), choices=[])
+
+    def __init__(self, *args: Any, officer: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reason_choices(officer=officer)
+
+
+def show_error(form: forms.Form, error: TrustError) -> None:
+    """Put a service refusal on the form: on its field when the form has it, else on top."""
+    field = {"pkcs12_password": "password"}.get(error.field, error.field)
+    label = FIELD_LABELS.get(error.field, error.field)
+    message = f"{label}：{error.reason}"
+    form.add_error(field if field in form.fields else None, message)
