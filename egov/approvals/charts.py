@@ -1,7 +1,7 @@
 """Department statistics charts (部门统计图表), built server-side with plotly.
 
 The figures are rendered to an HTML fragment without plotly.js; the page
-loads the script from ``plotly_js`` (served from the installed package, no CDN).
+loads the script from ``core:plotly_js`` (served from the installed package, no CDN).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
+
+from egov.core.charts import fragment
 
 if TYPE_CHECKING:
     from egov.approvals.selectors import DepartmentFigures
@@ -27,7 +29,7 @@ def counts_chart(figures: Sequence[DepartmentFigures]) -> str:
         ]
     )
     figure.update_layout(barmode="group", title=str(_("各部门办件量")), height=360)
-    return _fragment(figure, "chart-counts")
+    return fragment(figure, "chart-counts")
 
 
 def on_time_chart(figures: Sequence[DepartmentFigures]) -> str:
@@ -43,11 +45,4 @@ def on_time_chart(figures: Sequence[DepartmentFigures]) -> str:
         ]
     )
     figure.update_layout(title=str(_("按时办结率（%）")), yaxis={"range": [0, 100]}, height=360)
-    return _fragment(figure, "chart-on-time")
-
-
-def _fragment(figure: go.Figure, div_id: str) -> str:
-    """The figure as a <div> and its drawing script, without plotly.js itself."""
-    return figure.to_html(
-        full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False}
-    )
+    return fragment(figure, "chart-on-time")

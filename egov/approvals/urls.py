@@ -10,7 +10,6 @@ urlpatterns = [
     path("items/<str:code>/apply/", views.apply, name="apply"),
     path("mine/", views.my_cases, name="my_cases"),
     path("statistics/", views.statistics, name="statistics"),
-    path("plotly-<str:version>.min.js", views.plotly_js, name="plotly_js"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("cases/<str:number>/<str:action>/", views.case_action, name="case_action"),

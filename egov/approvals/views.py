@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import plotly
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,8 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from egov.approvals import charts, permissions, selectors, services
 from egov.approvals.clock import Light
@@ -30,11 +27,9 @@ from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case, Suspension
 from egov.approvals.services.decisions import DELIVERY_METHODS
 from egov.approvals.workflow import OPEN, STATUS_LABELS
+from egov.core.charts import plotly_js_url
 from egov.core.models import User
 from egov.core.permissions import may
-
-PLOTLY_JS_PATH = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_JS_MAX_AGE = 365 * 24 * 3600
 
 PAGE_SIZE = 50
 LIGHT_LABELS = {Light.GREEN: _("正常"), Light.YELLOW: _("预警"), Light.RED: _("超期")}
@@ -140,18 +135,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
         "charts": [charts.counts_chart(figures), charts.on_time_chart(figures)],
-        "plotly_version": plotly.__version__,
+        "plotly_js": plotly_js_url(),
     }
     return render(request, "approvals/statistics.html", context)
-
-
-@cache_control(public=True, max_age=PLOTLY_JS_MAX_AGE, immutable=True)
-@require_GET
-def plotly_js(request: HttpRequest, version: str) -> HttpResponse:
-    """plotly.min.js from the installed plotly package, versioned in its URL, cached a year."""
-    if version != plotly.__version__:
-        raise Http404
-    return HttpResponse(PLOTLY_JS_PATH.read_bytes(), content_type="text/javascript")
 
 
 # --- The service hall: catalogue, guide, online application ---------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egov.core import views
+from egov.core import charts, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("workbench/", views.workbench, name="workbench"),
     path("workbench/audit/", views.audit_log, name="audit_log"),
+    path("plotly-<str:version>.min.js", charts.plotly_js, name="plotly_js"),
 ]

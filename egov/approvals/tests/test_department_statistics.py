@@ -58,7 +58,7 @@ def test_the_page_draws_charts_with_local_plotly(submitted_case, clerk_daoli):
     assert 'id="chart-on-time"' in page
     assert 'id="statistics"' in page  # the numbers table stays
     sources = re.findall(r'<script src="([^"]+)"', page)
-    plotly_url = f"/approvals/plotly-{plotly.__version__}.min.js"
+    plotly_url = f"/plotly-{plotly.__version__}.min.js"
     assert plotly_url in sources
     assert all(source.startswith("/") and not source.startswith("//") for source in sources)
     script = client.get(plotly_url)
@@ -70,4 +70,4 @@ def test_the_page_draws_charts_with_local_plotly(submitted_case, clerk_daoli):
 
 def test_plotly_of_another_version_is_not_found(clerk_daoli):
     client = Client()
-    assert client.get("/approvals/plotly-0.0.1.min.js").status_code == 404
+    assert client.get("/plotly-0.0.1.min.js").status_code == 404
