@@ -204,6 +204,15 @@ class Finding(models.Model):
     )
     found_at = models.DateTimeField(_("发现时间"), db_index=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("升级至"),
+        help_text=_("升级后由该区划的监察员处理"),
+    )
 
     class Meta:
         verbose_name = _("监察发现")
