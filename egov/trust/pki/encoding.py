@@ -43,6 +43,9 @@ def to_der(data: bytes | str, field: str, labels: tuple[str, ...]) -> bytes:
         raise malformed(field, "not valid PEM") from None
     if label not in labels:
         raise malformed(field, f"PEM block is {label!r}, expected {' or '.join(labels)}")
+    if not data.rstrip().endswith(f"-----END {label}-----".encode("ascii", "replace")):
+        # asn1crypto also reads a block whose END line was cut short
+        raise malformed(field, f"PEM block does not end with -----END {label}-----")
     return der
 
 
