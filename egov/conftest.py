@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.client import ClientMixin
 from playwright.sync_api import Browser, sync_playwright
 
-from egov.core import testing
+from egov.core import otp, testing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -87,3 +88,33 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_second_factor: force_login leaves privileged users to pass TOTP themselves",
+    )
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on_force_login(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``client.force_login`` of a privileged user also passes the TOTP second factor.
+
+    Administrators, RA officers and auditors must confirm a token before any page
+    (:mod:`egov.core.otp`); tests of their pages log them in with ``force_login``
+    and get a verified session (:func:`egov.core.testing.pass_second_factor`).
+    Tests of the second factor itself are marked ``real_second_factor``.
+    """
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    original = ClientMixin.force_login
+
+    def force_login(self: Any, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if otp.needs_second_factor(user):
+            testing.pass_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "egov.core",
     "egov.trust",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "egov.trust.login.TrustedProxyCertificateMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.core.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +148,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every command and process start
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+
+# Two-factor (TOTP, django-otp) for administrators, RA officers and auditors (ADR 0018).
+OTP_TOTP_ISSUER = env("EGOV_OTP_ISSUER", "egov")
+
+# Certificate login (ADR 0019): the challenge's life; mutual TLS at a reverse proxy is off
+# unless the header carrying the verified client certificate is named, and is read only
+# from the proxies' addresses (IP addresses or networks, comma-separated).
+EGOV_LOGIN_CHALLENGE_SECONDS = int(env("EGOV_LOGIN_CHALLENGE_SECONDS", "300"))
+EGOV_TRUSTED_PROXY_CERT_HEADER = env("EGOV_TRUSTED_PROXY_CERT_HEADER")
+EGOV_TRUSTED_PROXIES = [p.strip() for p in env("EGOV_TRUSTED_PROXIES").split(",") if p.strip()]
 
 # Sessions and cookies.
 SECURE_COOKIES = not env_flag("EGOV_INSECURE_COOKIES") and not DEBUG

@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from egov.core.identifiers import credit_code_with_check_digit, resident_id_with_check_digit
 from egov.core.models import Organisation, Region, User
@@ -223,3 +224,23 @@ def named_user(name: str) -> User:
         is_active=spec.is_active,
         is_superuser=spec.is_superuser,
     )
+
+
+def pass_second_factor(client: Any, user: User) -> Any:
+    """Mark ``client``'s session as having passed the TOTP second factor for ``user``.
+
+    Gives the user a confirmed authenticator (created once) and records it in the
+    session, as :func:`django_otp.login` does after a correct token. For tests
+    of privileged pages (administrators, RA officers, auditors) that are not
+    about the second factor; ``egov/conftest.py`` applies it on ``force_login``.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

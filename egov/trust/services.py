@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.core.events import publish
-from egov.core.services.audit import record_audit
+from egov.core.services.audit import actor_identity, record_audit
+from egov.core.services.security import record_security_event
 from egov.trust.crypto import CryptoError, CryptoSuite, PrivateKey, suite
 from egov.trust.errors import ErrorCode, TrustError, invalid
 from egov.trust.models import Certificate, CertificateAuthority, RevocationList
@@ -456,6 +457,16 @@ def revoke_certificate(
                 "revoked_at": now.isoformat(),
             },
             aggregate=f"certificate:{certificate.serial}",
+        )
+        record_security_event(
+            kind="certificate_revoked",
+            user=certificate.holder,
+            organisation=certificate.organisation,
+            detail={
+                "serial": certificate.serial,
+                "reason": chosen.value,
+                "actor": actor_identity(actor, "")[0],
+            },
         )
         if signing_key is not None:
             write_crl(certificate.issuer, signing_key, now)

@@ -18,7 +18,8 @@ from egov.core.errors import ErrorCode, InvalidInputError
 from egov.core.identifiers import IdentifierError, parse_credit_code, parse_resident_id
 from egov.core.models import Organisation, PublicAccount, Region, RoleAssignment, StaffProfile, User
 from egov.core.permissions import forget_grants, require
-from egov.core.services.audit import record_audit
+from egov.core.services.audit import actor_identity, record_audit
+from egov.core.services.security import record_security_event
 
 DISPLAY_NAME_MAX = 64
 
@@ -152,6 +153,7 @@ def grant_role(*, actor: Any, user: User, role: str, organisation_code: str) -> 
                 summary=f"{role} at {organisation_code}",
                 organisation=organisation_code,
             )
+            privilege_changed(actor, user, "role_granted", role, organisation)
     forget_grants(user)
     return assignment
 
@@ -177,7 +179,25 @@ def revoke_role(*, actor: Any, user: User, role: str, organisation_code: str) ->
             summary=f"{role} at {organisation_code}",
             organisation=organisation_code,
         )
+        privilege_changed(actor, user, "role_revoked", role, organisation)
     forget_grants(user)
+
+
+def privilege_changed(
+    actor: Any, user: User, change: str, role: str, organisation: Organisation
+) -> None:
+    """Record a role grant or revocation as a security event (权限变更)."""
+    record_security_event(
+        kind="privilege_changed",
+        user=user,
+        organisation=organisation,
+        detail={
+            "change": change,
+            "role": role,
+            "organisation": organisation.code,
+            "actor": actor_identity(actor, "")[0],
+        },
+    )
 
 
 def resident_region(resident_id: str) -> tuple[str, Region]:

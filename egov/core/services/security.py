@@ -12,19 +12,25 @@ one are refused.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
+import django_otp
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.core.events import payload_problem, publish
 from egov.core.models import Organisation, SecurityEvent, User
+from egov.core.services.audit import record_audit
 
 SECRET_WORDS = ("password", "passphrase", "secret", "token", "private", "signature", "key_pem")
 USERNAME_MAX = 150
 USER_AGENT_MAX = 255
 EVENT_TYPE = "SecurityEventRecorded"
+TOKEN_PATTERN = re.compile(r"^[0-9]{6}$")
+DEVICE_NAME = "default"
 
 
 def secret_keys(detail: dict[str, Any]) -> list[str]:
@@ -120,3 +126,68 @@ def record_security_event(
             aggregate=f"security-event:{kind}",
         )
     return event
+
+
+def begin_totp_setup(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator device (待绑定), created once with a fresh key."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def clean_token(token: Any) -> str:
+    """The token without spaces; empty when it is not six digits."""
+    text = str(token or "").replace(" ", "").strip()
+    return text if TOKEN_PATTERN.match(text) else ""
+
+
+def otp_failed(request: Any, user: User, stage: str, reason: str) -> None:
+    record_security_event(
+        kind="otp_failed", request=request, user=user, detail={"stage": stage, "reason": reason}
+    )
+
+
+def confirm_totp_device(*, request: Any, device: TOTPDevice, token: str) -> bool:
+    """Confirm an authenticator with its first token (确认绑定) and verify this session.
+
+    A wrong or malformed token records ``otp_failed`` and confirms nothing.
+    """
+    user = request.user
+    cleaned = clean_token(token)
+    with transaction.atomic(durable=True):
+        if not cleaned or not device.verify_token(cleaned):
+            otp_failed(request, user, "setup", "malformed" if not cleaned else "wrong_token")
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_audit(
+            actor=user, action="auth.otp_device_confirmed", object_type="user",
+            object_id=user.get_username(), summary="TOTP authenticator bound",
+        )  # fmt: skip
+        record_security_event(
+            kind="otp_device_confirmed", request=request, user=user, detail={"device": device.pk}
+        )
+    django_otp.login(request, device)
+    return True
+
+
+def verify_second_factor(*, request: Any, token: str) -> bool:
+    """Check the current token against the user's confirmed devices (动态口令验证).
+
+    Success marks the session verified and is audited; a failure records
+    ``otp_failed`` (django-otp also throttles the device after failures).
+    """
+    user = request.user
+    cleaned = clean_token(token)
+    with transaction.atomic(durable=True):
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None or not cleaned or not device.verify_token(cleaned):
+            otp_failed(request, user, "verify", "malformed" if not cleaned else "wrong_token")
+            return False
+        record_audit(
+            actor=user, action="auth.second_factor", object_type="user",
+            object_id=user.get_username(), summary="TOTP token confirmed",
+        )  # fmt: skip
+    django_otp.login(request, device)
+    return True
