@@ -206,6 +206,8 @@ else:
 OUTBOX_MAX_ATTEMPTS = int(env("EGOV_OUTBOX_MAX_ATTEMPTS", "8"))
 
 EMAIL_BACKEND = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMS gateway for alerts (dotted path to a class with send(phone, text)); logs by default.
+EGOV_SMS_BACKEND = env("EGOV_SMS_BACKEND", "egov.supervision.notify.LoggingSmsBackend")
 
 LOGGING = {
     "version": 1,
