@@ -39,6 +39,17 @@ PAGE_SIZE = 50
 Status = CertificateApplication.Status
 
 
+def refusals_of(forms: dict[str, Any] | None, shown: dict[str, bool]) -> list[str]:
+    """Errors of submitted forms whose section the page no longer shows (e.g. once decided)."""
+    return [
+        str(message)
+        for name, form in (forms or {}).items()
+        if not shown.get(name, False)
+        for messages_of_field in form.errors.values()
+        for message in messages_of_field
+    ]
+
+
 def _not_found_or_raise(error: TrustError) -> None:
     if error.code == ErrorCode.NOT_FOUND and error.field in ("number", "serial"):
         raise Http404 from None
@@ -126,7 +137,10 @@ def _application_page(
         "reject_form": RejectForm(),
         "download_form": DownloadForm(),
     }
+    shown = {"approve_form": context["can_review"], "reject_form": context["can_review"],
+             "download_form": context["can_download"]}  # fmt: skip
     context.update(forms or {})
+    context["refusals"] = refusals_of(forms, shown)
     return render(request, "trust/ra/application.html", context, status=status)
 
 
@@ -242,7 +256,9 @@ def _certificate_page(
         "renew_form": KeyForm(),
         "application": getattr(certificate, "application", None),
     }
+    shown = {"revoke_form": context["can_revoke"], "renew_form": context["can_renew"]}
     context.update(forms or {})
+    context["refusals"] = refusals_of(forms, shown)
     return render(request, "trust/ra/certificate.html", context, status=status)
 
 
