@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 api = NinjaAPI(
     title="egov API",
@@ -24,6 +24,15 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
         for err in exc.errors
     ]
     return api.create_response(request, {"code": "invalid_input", "errors": errors}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's ``{"detail"}``, plus code and errors for a body that is not JSON (400)."""
+    body: dict[str, object] = {"detail": str(exc)}
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        body |= {"code": "invalid_input", "errors": [{"field": "body", "reason": "not JSON"}]}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 def register_routers() -> None:

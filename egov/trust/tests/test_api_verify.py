@@ -128,6 +128,8 @@ def test_bad_input_is_400_naming_the_field(
 def test_not_json_is_400(client: Client, db: None) -> None:
     response = client.post(URL, b"{not json", content_type="application/json")
     assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["errors"] == [{"field": "body", "reason": "not JSON"}]
 
 
 def test_signature_too_large_is_413(client: Client, db: None) -> None:
