@@ -1,0 +1,149 @@
+"""Alerts to people (预警提醒): a case turning yellow or red alerts its handler and leaders.
+
+A yellow case alerts its handler (``SupervisedCase.handler``, a username) and
+every leader (role ``leader``) at the case's department organisation; red
+alerts them again. One alert per person, case, level and deadline (the
+fingerprint), so a repeated scan adds none, and a case whose deadline was
+extended and that turns yellow again alerts again. The rows are written by
+set-based ``INSERT … SELECT`` inside the scan's transaction; their channels
+start empty and :func:`egov.supervision.notify.deliver_pending_alerts` sends
+them by e-mail and SMS after commit. The workbench page lists them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from egov.core.models import User
+from egov.supervision.insert_select import insert_select
+from egov.supervision.models import Alert, Light, SupervisedCase
+
+KIND_CASE_LIGHT = "case_light"
+ALERT_COLUMNS = (
+    "recipient",
+    "kind",
+    "level",
+    "case_number",
+    "message",
+    "fingerprint",
+    "created_at",
+    "channels",
+)
+MESSAGES = {
+    Light.YELLOW: ("办件 ", " 即将到期（黄灯预警），承诺期限 ", "，请抓紧办理"),
+    Light.RED: ("办件 ", " 已超过承诺期限 ", "（红灯），请立即办理并说明原因"),
+}
+
+
+def lit_cases(level: str) -> QuerySet[SupervisedCase]:
+    """Open, running cases showing ``level`` (yellow or red)."""
+    return SupervisedCase.objects.filter(is_open=True, light=level, deadline__isnull=False)
+
+
+def alert_rows(cases: QuerySet, level: str, now: dt.datetime) -> QuerySet:
+    """The alert rows for ``cases`` annotated with ``_recipient``, minus those that exist."""
+    deadline_text = Cast("deadline", CharField())
+    fingerprint = Concat(
+        "case_number",
+        Value(f":{level}:"),
+        Cast("_recipient", CharField()),
+        Value(":"),
+        deadline_text,
+        output_field=CharField(),
+    )
+    before, middle, after = MESSAGES[level]
+    message = Concat(
+        Value(before),
+        "case_number",
+        Value(middle),
+        deadline_text,
+        Value(after),
+        output_field=CharField(),
+    )
+    existing = Alert.objects.filter(fingerprint=OuterRef("_fingerprint"))
+    return (
+        cases.annotate(
+            _kind=Value(KIND_CASE_LIGHT),
+            _level=Value(level),
+            _message=message,
+            _fingerprint=fingerprint,
+            _created_at=Value(now),
+            _channels=Value([], output_field=JSONField()),
+        )
+        .filter(~Exists(existing))
+        .values_list(
+            "_recipient",
+            "_kind",
+            "_level",
+            "case_number",
+            "_message",
+            "_fingerprint",
+            "_created_at",
+            "_channels",
+        )
+    )
+
+
+def handler_rows(level: str, now: dt.datetime) -> QuerySet:
+    """One row per lit case whose handler is an active user."""
+    handler = User.objects.filter(username=OuterRef("handler"), is_active=True).values("pk")[:1]
+    cases = (
+        lit_cases(level)
+        .exclude(handler="")
+        .annotate(_recipient=Subquery(handler))
+        .filter(_recipient__isnull=False)
+    )
+    return alert_rows(cases, level, now)
+
+
+def leader_rows(level: str, now: dt.datetime) -> QuerySet:
+    """One row per lit case and active leader at the case's department organisation."""
+    cases = lit_cases(level).filter(
+        organisation__role_assignments__role="leader",
+        organisation__role_assignments__user__is_active=True,
+    )
+    cases = cases.annotate(_recipient=F("organisation__role_assignments__user_id"))
+    return alert_rows(cases, level, now)
+
+
+def record_light_alerts(now: dt.datetime | None = None) -> int:
+    """Write the missing alerts of every yellow and red case (plain atomic: nests); how many."""
+    now = now or timezone.now()
+    created = 0
+    with transaction.atomic():
+        for level in (Light.YELLOW, Light.RED):
+            created += insert_select(Alert, ALERT_COLUMNS, handler_rows(level, now))
+            created += insert_select(Alert, ALERT_COLUMNS, leader_rows(level, now))
+    return created
+
+
+def my_alerts(user: User) -> QuerySet[Alert]:
+    """The user's alerts, newest first (我的提醒)."""
+    return Alert.objects.filter(recipient=user).order_by("read_at", "-created_at")
+
+
+def unread_count(user: User) -> int:
+    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user: User, alert_ids: list[int] | None = None) -> int:
+    """Mark the user's alerts read (all unread when ``alert_ids`` is None); how many."""
+    query = Alert.objects.filter(recipient=user, read_at__isnull=True)
+    if alert_ids is not None:
+        query = query.filter(pk__in=alert_ids)
+    with transaction.atomic(durable=True):
+        return query.update(read_at=timezone.now())
