@@ -10,9 +10,9 @@ case:
   with no deadline yet) are untouched; every judged case gets
   ``light_judged_on = today``; a row already judged today with the right light
   is not written again, so a repeated scan changes nothing;
-* every red case without its time-limit finding gets one
-  (``time.promised_overdue``, fingerprinted by case and deadline), by one
-  ``INSERT … SELECT``;
+* every red case without a time-limit finding gets one
+  (``time.promised_overdue``; none if the rule evaluation at ingest already
+  made one for the case), by one ``INSERT … SELECT``;
 * every yellow or red case alerts its handler and the leaders of its
   department (预警提醒), one alert per person, case, level and deadline, by
   two ``INSERT … SELECT`` (see :mod:`egov.supervision.alerts`).
@@ -141,7 +141,9 @@ def time_findings_query(today: dt.date, now: dt.datetime) -> QuerySet:
         status="status",
         source=Value("scan"),
     )
-    existing = Finding.objects.filter(fingerprint=OuterRef("_fingerprint"))
+    # One time-limit finding per case, whichever path made it first (this scan, or the
+    # rule evaluation at ingest, whose fingerprint is a digest): match on rule and case.
+    existing = Finding.objects.filter(rule_code=TIME_RULE, case_number=OuterRef("case_number"))
     return (
         judged_cases()
         .filter(light=Light.RED, deadline__lt=today)

@@ -136,3 +136,22 @@ def test_the_next_day_rejudges_without_new_findings(regions: None) -> None:
     assert Finding.objects.count() == 1
     assert SupervisedCase.objects.get().light_judged_on == following
     assert is_working_day(day)
+
+
+def test_a_case_with_a_time_finding_from_evaluation_gets_no_second(regions: None) -> None:
+    case = open_case(accepted_on=ACCEPTED, limit_days=5)
+    Finding.objects.create(
+        fingerprint="d" * 64,
+        rule_code=TIME_RULE,
+        category="time",
+        severity="red",
+        case_number=case.case_number,
+        department_code=case.department_code,
+        region_path=case.region_path,
+        summary="evaluated at ingest",
+        found_at=dt.datetime(2026, 10, 12, tzinfo=dt.UTC),
+    )
+    result = scan(add_working_days(ACCEPTED, 8))
+    assert result.turned_red == 1
+    assert result.findings_created == 0
+    assert Finding.objects.count() == 1
