@@ -29,6 +29,9 @@ class ErrorCode(StrEnum):
     IMPOSSIBLE_TIME = "impossible_time"
     CONFLICT = "conflict"
     BATCH_TOO_LARGE = "batch_too_large"
+    # findings, notices, complaints (督办, 投诉)
+    NO_DEPARTMENT = "no_department"
+    CANNOT_ESCALATE = "cannot_escalate"
 
 
 class SupervisionError(Exception):
