@@ -83,3 +83,37 @@ def snapshot() -> list[tuple]:
     findings = list(Finding.objects.order_by("fingerprint").values_list("fingerprint", "status"))
     alerts = list(Alert.objects.order_by("fingerprint").values_list("fingerprint", "read_at"))
     return [tuple(cases), tuple(findings), tuple(alerts)]
+
+
+_finding_serial = itertools.count(1)
+
+
+def make_finding(
+    *,
+    department_code: str = "230102-SCJG",
+    severity: str = "red",
+    rule_code: str = "time.promised_overdue",
+    category: str = "time",
+    found_at: dt.datetime | None = None,
+    **fields: Any,
+) -> Finding:
+    """A finding about a case of ``department_code``'s region, open unless told otherwise."""
+    from django.utils import timezone
+
+    organisation = make_organisation(department_code)
+    serial = next(_finding_serial)
+    values: dict[str, Any] = {
+        "fingerprint": f"test-finding-{serial:06d}",
+        "rule_code": rule_code,
+        "category": category,
+        "severity": severity,
+        "case_number": case_number(organisation.region_id),
+        "department_code": department_code,
+        "region_path": organisation.region.path,
+        "organisation": organisation,
+        "summary": f"测试发现 {serial}",
+        "evidence": {"deadline": "2026-10-09"},
+        "found_at": found_at or timezone.now(),
+    }
+    values.update(fields)
+    return Finding.objects.create(**values)
