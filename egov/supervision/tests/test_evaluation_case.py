@@ -82,7 +82,8 @@ def test_a_late_case_gets_its_finding_with_audit_and_event_once(leader):
     assert finding.rule_code == "time.promised_overdue"
     assert finding.category == "time"
     assert finding.fingerprint == fingerprint("time.promised_overdue", number, "")
-    assert finding.region_path and finding.organisation.code == "230102-SCJG"
+    assert finding.region_path
+    assert finding.organisation.code == "230102-SCJG"
     assert AuditEntry.objects.filter(action="supervision.FindingRaised").count() == 1
     assert Event.objects.filter(event_type="FindingRaised", aggregate=number).count() == 1
     again = evaluate_case(case_number=number)
