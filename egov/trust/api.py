@@ -81,6 +81,9 @@ class VerdictOut(Schema):
     signer: str = Field(description="the common name in the signer's certificate")
     signed_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    invalidity_date: dt.datetime | None = Field(
+        description="since when the key is known or suspected compromised (RFC 5280)"
+    )
     revocation_reason: str
     revocation_timing: str = Field(
         description="revoked_before_signing or revoked_after_signing when signed_by_revoked"

@@ -84,6 +84,12 @@ class Certificate(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.GOOD)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     revocation_reason = models.CharField(_("吊销原因"), max_length=32, blank=True)
+    invalidity_date = models.DateTimeField(
+        _("密钥失效时间"),
+        null=True,
+        blank=True,
+        help_text=_("已知或怀疑私钥泄露的时间（RFC 5280 invalidityDate），可早于吊销时间"),
+    )
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -375,10 +375,10 @@ def write_crl(
         locked = CertificateAuthority.objects.select_for_update().get(pk=authority.pk)
         number = locked.crl_number + 1
         revoked = [
-            RevokedEntry(int(serial, 16), revoked_at, REASON_CODES[Reason(reason)])
-            for serial, revoked_at, reason in locked.certificates.filter(
+            RevokedEntry(int(serial, 16), revoked_at, REASON_CODES[Reason(reason)], invalid_since)
+            for serial, revoked_at, reason, invalid_since in locked.certificates.filter(
                 status=Certificate.Status.REVOKED
-            ).values_list("serial", "revoked_at", "revocation_reason")
+            ).values_list("serial", "revoked_at", "revocation_reason", "invalidity_date")
         ]
         ca = load_certificate(locked.certificate_pem)
         der = build_crl(
@@ -419,13 +419,36 @@ def publish_crl(*, actor: Any, suite_name: str, passphrase: bytes | str | None) 
     return revocation_list
 
 
+def checked_invalidity_date(
+    invalidity_date: dt.datetime | None, certificate: Certificate, now: dt.datetime
+) -> dt.datetime | None:
+    """The key-compromise time given with a revocation: aware, in the certificate's life, past."""
+    if invalidity_date is None:
+        return None
+    if not isinstance(invalidity_date, dt.datetime) or invalidity_date.tzinfo is None:
+        raise invalid("invalidity_date", "must be a date and time with a time zone")
+    moment = invalidity_date.astimezone(dt.UTC).replace(microsecond=0)
+    if moment > now:
+        raise invalid("invalidity_date", "must not be in the future")
+    if moment < certificate.not_before:
+        raise invalid("invalidity_date", "must not be before the certificate's notBefore")
+    return moment
+
+
 def revoke_certificate(
-    *, actor: Any, serial: str, reason: str, passphrase: bytes | str | None = None
+    *,
+    actor: Any,
+    serial: str,
+    reason: str,
+    passphrase: bytes | str | None = None,
+    invalidity_date: dt.datetime | None = None,
 ) -> Certificate:
     """Revoke a certificate (吊销证书), effective at once for status checks.
 
     With the CA passphrase, a new CRL is signed in the same transaction;
-    without it, the CRL follows at the next ``egov ca crl``.
+    without it, the CRL follows at the next ``egov ca crl``. ``invalidity_date``
+    (RFC 5280 5.3.2) says since when the key is known or suspected to be
+    compromised; a signature dated after it is reported ``revoked_before_signing``.
     """
     normalised = normalise_serial(serial)
     chosen = reason_of(reason)
@@ -435,18 +458,23 @@ def revoke_certificate(
             raise TrustError(ErrorCode.NOT_FOUND, "serial", "no certificate with this serial")
         if certificate.status == Certificate.Status.REVOKED:
             raise TrustError(ErrorCode.ALREADY_REVOKED, "serial", "already revoked")
-        signing_key = unlock(certificate.issuer, passphrase) if passphrase else None
         now = timezone.now().replace(microsecond=0)
+        invalid_since = checked_invalidity_date(invalidity_date, certificate, now)
+        signing_key = unlock(certificate.issuer, passphrase) if passphrase else None
         certificate.status = Certificate.Status.REVOKED
         certificate.revoked_at = now
         certificate.revocation_reason = chosen.value
-        certificate.save(update_fields=["status", "revoked_at", "revocation_reason"])
+        certificate.invalidity_date = invalid_since
+        certificate.save(
+            update_fields=["status", "revoked_at", "revocation_reason", "invalidity_date"]
+        )
+        since = f", key invalid since {invalid_since.isoformat()}" if invalid_since else ""
         record_audit(
             actor=actor,
             action="trust.certificate_revoked",
             object_type="certificate",
             object_id=certificate.serial,
-            summary=f"{certificate.subject}: {chosen.value}",
+            summary=f"{certificate.subject}: {chosen.value}{since}",
         )
         publish(
             "CertificateRevoked",
@@ -455,6 +483,7 @@ def revoke_certificate(
                 "suite": certificate.suite,
                 "reason": chosen.value,
                 "revoked_at": now.isoformat(),
+                "invalidity_date": invalid_since.isoformat() if invalid_since else None,
             },
             aggregate=f"certificate:{certificate.serial}",
         )

@@ -61,9 +61,12 @@ class VerificationResult:
     subject: str = ""
     signed_at: dt.datetime | None = None
     revoked_at: dt.datetime | None = None
+    invalidity_date: dt.datetime | None = None
+    """Since when the key is known or suspected compromised, if the revocation said so."""
     revocation_reason: str = ""
     revocation_timing: str = ""
-    """``revoked_before_signing`` or ``revoked_after_signing`` for ``signed_by_revoked``."""
+    """``revoked_before_signing`` or ``revoked_after_signing`` for ``signed_by_revoked``:
+    the signing time compared with the revocation, or with the invalidity date if earlier."""
     key_compromised: bool = False
     """True when revoked for keyCompromise: even signatures dated earlier are suspect."""
 
@@ -166,12 +169,20 @@ def _issuing_ca(parsed: ParsedCertificate) -> CertificateAuthority | None:
     return None
 
 
+def compromised_since(record: Certificate) -> dt.datetime | None:
+    """From when signatures count as made after revocation: the invalidity date if earlier."""
+    moments = [m for m in (record.revoked_at, record.invalidity_date) if m is not None]
+    return min(moments) if moments else None
+
+
 def _revoked(record: Certificate, signature: ParsedSignature, base: dict) -> VerificationResult:
-    before = record.revoked_at is not None and record.revoked_at <= signature.signing_time
+    since = compromised_since(record)
+    before = since is not None and since <= signature.signing_time
     return VerificationResult(
         status="signed_by_revoked",
         reason=f"certificate revoked ({record.revocation_reason})",
         revoked_at=record.revoked_at,
+        invalidity_date=record.invalidity_date,
         revocation_reason=record.revocation_reason,
         revocation_timing="revoked_before_signing" if before else "revoked_after_signing",
         key_compromised=record.revocation_reason == Reason.KEY_COMPROMISE,

@@ -34,6 +34,7 @@ class Verdict:
     signer: str
     signed_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    invalidity_date: dt.datetime | None
     revocation_reason: str
     revocation_timing: str
     key_compromised: bool
@@ -58,6 +59,7 @@ def verdict_of(result: signing.VerificationResult) -> Verdict:
         signer=signer_name(result.subject) if result.subject else "",
         signed_at=result.signed_at,
         revoked_at=result.revoked_at,
+        invalidity_date=result.invalidity_date,
         revocation_reason=result.revocation_reason,
         revocation_timing=result.revocation_timing,
         key_compromised=result.key_compromised,

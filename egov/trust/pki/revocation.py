@@ -37,6 +37,8 @@ class RevokedEntry:
     serial: int
     revoked_at: dt.datetime
     reason_code: int
+    invalidity_date: dt.datetime | None = None
+    """When the key is known or suspected to have been compromised (RFC 5280 5.3.2)."""
 
 
 def _entry(item: RevokedEntry) -> dict[str, object]:
@@ -44,10 +46,15 @@ def _entry(item: RevokedEntry) -> dict[str, object]:
         "user_certificate": item.serial,
         "revocation_date": x509_time(item.revoked_at),
     }
+    extensions: list[dict[str, object]] = []
     if item.reason_code:  # RFC 5280 5.3.1: omit the extension for "unspecified"
-        entry["crl_entry_extensions"] = [
-            {"extn_id": "crl_reason", "extn_value": REASON_NAMES[item.reason_code]}
-        ]
+        extensions.append({"extn_id": "crl_reason", "extn_value": REASON_NAMES[item.reason_code]})
+    if item.invalidity_date is not None:  # GeneralizedTime, UTC
+        extensions.append(
+            {"extn_id": "invalidity_date", "extn_value": item.invalidity_date.astimezone(dt.UTC)}
+        )
+    if extensions:
+        entry["crl_entry_extensions"] = extensions
     return entry
 
 

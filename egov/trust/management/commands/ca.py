@@ -3,7 +3,7 @@
     egov ca init [--suite sm|intl] [--passphrase-file F] [--force]
     egov ca issue --kind person --subject "CN=张三,O=...,C=CN" [--san dns:...] --out DIR
     egov ca issue --kind server --csr req.pem [--san dns:...] --out DIR
-    egov ca revoke SERIAL --reason keyCompromise
+    egov ca revoke SERIAL --reason keyCompromise [--invalidity-date 2026-11-20T08:00+08:00]
     egov ca crl [--suite sm]
     egov ca status SERIAL
     egov ca verify cert.pem
@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 
 from egov.core.models import Organisation, User
 from egov.trust import selectors, services
@@ -96,6 +97,10 @@ class Command(BaseCommand):
         revoke = commands.add_parser("revoke", help="revoke a certificate and publish a CRL")
         revoke.add_argument("serial")
         revoke.add_argument("--reason", required=True, help=", ".join(r.value for r in Reason))
+        revoke.add_argument(
+            "--invalidity-date",
+            help="since when the key is known or suspected compromised, ISO 8601 with zone",
+        )
         add_passphrase(revoke)
         crl = commands.add_parser("crl", help="sign and publish a fresh CRL")
         crl.add_argument("--suite", default="sm")
@@ -205,12 +210,21 @@ class Command(BaseCommand):
     def handle_revoke(self, options: dict[str, Any]) -> None:
         normalise_serial(options["serial"])  # bad serial or reason first, before the passphrase
         reason_of(options["reason"])
+        invalidity_date = None
+        if options.get("invalidity_date"):
+            try:
+                invalidity_date = parse_datetime(options["invalidity_date"])
+            except ValueError:
+                invalidity_date = None
+            if invalidity_date is None:
+                raise invalid("invalidity_date", "not an ISO 8601 date and time")
         passphrase = services.passphrase_bytes(self.passphrase(options))
         certificate = services.revoke_certificate(
             actor=command_actor(),
             serial=options["serial"],
             reason=options["reason"],
             passphrase=passphrase,
+            invalidity_date=invalidity_date,
         )
         self.stdout.write(
             f"revoked {certificate.serial} ({certificate.revocation_reason}) at "
