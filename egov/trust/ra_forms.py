@@ -12,6 +12,7 @@ from egov.trust.pki.profiles import REASON_CODES
 from egov.trust.registration import HOLDER_REASONS
 
 MAX_CSR_UPLOAD = 64 * 1024
+WIDE = "width: 100%"  # the stylesheet sizes inputs in .field, not textareas
 CSR_PLACEHOLDER = "-----BEGIN CERTIFICATE REQUEST-----"
 KIND_CHOICES = [("person", _("个人证书")), ("org-seal", _("机构印章证书"))]
 SUITE_CHOICES = [("sm", _("国密 SM2/SM3")), ("intl", _("国际 ECDSA P-256/SHA-256"))]
@@ -58,9 +59,7 @@ class KeyForm(forms.Form):
     csr = forms.CharField(
         label=_("证书请求（CSR）"),
         required=False,
-        widget=forms.Textarea(
-            attrs={"rows": 6, "placeholder": "-----BEGIN CERTIFICATE REQUEST-----"}
-        ),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": CSR_PLACEHOLDER, "style": WIDE}),
         help_text=_("国密证书请用 openssl req -new -sm3 -sigopt distid:1234567812345678 生成"),
     )
     csr_file = forms.FileField(label=_("或上传 CSR 文件"), required=False)
@@ -108,15 +107,21 @@ class ApplyForm(KeyForm):
 class ApproveForm(forms.Form):
     identity_check = forms.CharField(
         label=_("身份核验记录"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "style": WIDE}),
         help_text=_("写明核验了什么：证件原件、人像比对、机构授权书等"),
     )
     note = forms.CharField(label=_("审核意见"), required=False)
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 2}))
-    identity_check = forms.CharField(label=_("身份核验记录"), required=False)
+    reason = forms.CharField(
+        label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 2, "style": WIDE})
+    )
+    identity_check = forms.CharField(label=_("核验情况（可选）"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "reject_%s")  # the approve form on the same page has id_*
+        super().__init__(*args, **kwargs)
 
 
 class DownloadForm(forms.Form):
