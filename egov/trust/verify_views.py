@@ -151,9 +151,9 @@ def signed_download(request: HttpRequest, form: SignForm) -> HttpResponse:
 def _sign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_SIGN_REQUEST:
-            form = SignForm()
-            form.add_error(None, _("文件过大：上限为 %(n)s MB。") % {"n": MEGABYTES})
-            return render(request, "trust/verify/sign.html", {"form": form}, status=413)
+            refusal = _("文件过大：上限为 %(n)s MB。") % {"n": MEGABYTES}
+            context = {"form": SignForm(), "refusal": refusal}
+            return render(request, "trust/verify/sign.html", context, status=413)
         form = SignForm(request.POST, request.FILES)
         if form.is_valid():
             return signed_download(request, form)

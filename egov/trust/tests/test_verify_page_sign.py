@@ -167,3 +167,20 @@ def test_post_without_csrf_token_is_refused(
     client.force_login(clerk_harbin_daoli)
     assert post_sign(client, key_pem, KEY_PASSPHRASE).status_code == 403
     assert written() == (0, 0)
+
+
+def test_request_over_the_limit_is_refused_before_it_is_read(
+    client: Client,
+    clerk_harbin_daoli: User,
+    ca_sm: CertificateAuthority,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from egov.trust import verify_views
+
+    monkeypatch.setattr(verify_views, "MAX_SIGN_REQUEST", 4096)
+    key_pem, _certificate = staff_key(clerk_harbin_daoli)
+    client.force_login(clerk_harbin_daoli)
+    page = post_sign(client, key_pem, KEY_PASSPHRASE, payload=b"x" * 8192)
+    assert page.status_code == 413
+    assert "文件过大" in page.content.decode()
+    assert written() == (0, 0)
