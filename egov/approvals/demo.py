@@ -23,6 +23,7 @@ from django.db import transaction
 
 from egov.approvals.catalogue import check_item
 from egov.approvals.models import ServiceItem
+from egov.approvals.services.catalogue import publish_item
 from egov.core.models import Organisation
 from egov.core.services.audit import record_audit
 
@@ -1196,6 +1197,8 @@ def load_demo_catalogue(actor: str = DEMO_ACTOR) -> int:
                     new.append(ServiceItem(department=department, is_active=True, **spec))
                     existing.add(spec["code"])
         ServiceItem.objects.bulk_create(new, batch_size=500)
+        for item in new:
+            publish_item(item, item.department, actor)
         if new:
             record_audit(
                 actor=actor,

@@ -72,3 +72,44 @@ def envelope(
         "status": status,
         "data": data,
     }
+
+
+ITEM_PUBLISHED = "ItemPublished"  # 事项发布: a catalogue item created or changed
+
+
+def item_published(
+    *, item: Any, department_code: str, region_code: str, occurred_at: dt.datetime, actor: str
+) -> dict[str, Any]:
+    """The ItemPublished event of a catalogue item (aggregate: the item code).
+
+    It has no case number nor status; ``data`` is the item as the supervision
+    engine keeps it (docs/case-events.md, "Catalogue events").
+    """
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "event_id": str(uuid.uuid4()),
+        "type": ITEM_PUBLISHED,
+        "occurred_at": utc_text(occurred_at),
+        "item_code": item.code,
+        "department_code": department_code,
+        "region_code": region_code,
+        "actor": {"kind": ActorKind.SYSTEM.value, "id": actor, "organisation": ""},
+        "data": {
+            "code": item.code,
+            "name": item.name,
+            "kind": item.kind,
+            "department_code": department_code,
+            "region_code": region_code,
+            "legal_basis": item.legal_basis,
+            "statutory_limit_days": item.statutory_limit_days,
+            "promised_limit_days": item.promised_limit_days,
+            "fees": [
+                {"name": f["name"], "amount_fen": f["amount_fen"], "basis": f.get("basis", "")}
+                for f in item.fees
+            ],
+            "materials": [
+                {"code": m["code"], "name": m["name"], "required": bool(m.get("mandatory"))}
+                for m in item.materials
+            ],
+        },
+    }

@@ -122,6 +122,12 @@ def open_case(
         "promised_limit_days": item.promised_limit_days,
         "materials": materials,
         "fees": [{"name": f["name"], "amount_fen": f["amount_fen"]} for f in item.fees],
+        "applicant": {  # for the supervision engine's data checks (issue 5)
+            "kind": kind,
+            "name": case.applicant_name,
+            "id_type": "credit_code" if kind == Case.ApplicantKind.ENTERPRISE else "resident_id",
+            "identifier": case.applicant_identifier,
+        },
     }
     record_step(
         case=case,

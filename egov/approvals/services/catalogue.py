@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from egov.approvals.catalogue import check_item
 from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.events import ITEM_PUBLISHED, item_published
 from egov.approvals.forms_spec import SpecError
 from egov.approvals.models import ServiceItem
+from egov.core.events import publish
 from egov.core.models import Organisation
 from egov.core.services.audit import record_audit
 
@@ -61,4 +64,18 @@ def save_service_item(
             summary=f"{item.name} @ {department.code}",
             organisation=department.code,
         )
+        publish_item(item, department, actor)
     return item
+
+
+def publish_item(item: ServiceItem, department: Organisation, actor: Any) -> None:
+    """Publish ItemPublished for the supervision engine's reference copy (ADR 0021)."""
+    name = actor if isinstance(actor, str) else actor.get_username()
+    payload = item_published(
+        item=item,
+        department_code=department.code,
+        region_code=department.region_id,
+        occurred_at=timezone.now(),
+        actor=name,
+    )
+    publish(ITEM_PUBLISHED, payload, aggregate=item.code)
