@@ -33,8 +33,16 @@ SIGN_ACTION = "trust.sign"
 MAX_KEY_BYTES = 64 * 1024
 MAX_SIGN_REQUEST = verdicts.MAX_PAYLOAD_BYTES + MAX_KEY_BYTES + 64 * 1024
 """The largest sign request read at all: payload, key file, passphrase and form overhead."""
+MAX_VERIFY_REQUEST = verdicts.MAX_PAYLOAD_BYTES + verdicts.MAX_SIGNATURE_BYTES + 64 * 1024
 P7S_TYPE = "application/pkcs7-signature"
 MEGABYTES = verdicts.MAX_PAYLOAD_BYTES // (1024 * 1024)
+
+
+def content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def checked_size(upload: Any, limit: int) -> Any:
@@ -99,6 +107,10 @@ class InMemoryOnlyUploadHandler(MemoryFileUploadHandler):
 def verify(request: HttpRequest) -> HttpResponse:
     """Upload a file and its .p7s, read the verdict (签名验证); open to everyone."""
     is_post = request.method == "POST"
+    if is_post and content_length(request) > MAX_VERIFY_REQUEST:
+        refusal = _("文件过大：上限为 %(n)s MB。") % {"n": MEGABYTES}
+        context = {"form": VerifyForm(), "megabytes": MEGABYTES, "refusal": refusal}
+        return render(request, "trust/verify/verify.html", context, status=413)
     form = VerifyForm(request.POST, request.FILES) if is_post else VerifyForm()
     context: dict[str, Any] = {"form": form, "megabytes": MEGABYTES}
     status = 200
@@ -150,7 +162,7 @@ def signed_download(request: HttpRequest, form: SignForm) -> HttpResponse:
 @csrf_protect
 def _sign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_SIGN_REQUEST:
+        if content_length(request) > MAX_SIGN_REQUEST:
             refusal = _("文件过大：上限为 %(n)s MB。") % {"n": MEGABYTES}
             context = {"form": SignForm(), "refusal": refusal}
             return render(request, "trust/verify/sign.html", context, status=413)

@@ -98,3 +98,14 @@ def test_signature_over_the_limit_is_refused(client: Client, db: None) -> None:
     page = upload(client, PAYLOAD, b"0" * (256 * 1024 + 1))
     assert page.status_code == 400
     assert "文件过大" in page.content.decode()
+
+
+def test_request_over_the_limit_is_refused_before_it_is_read(
+    client: Client, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from egov.trust import verify_views
+
+    monkeypatch.setattr(verify_views, "MAX_VERIFY_REQUEST", 4096)
+    page = upload(client, b"x" * 8192, b"y")
+    assert page.status_code == 413
+    assert 'id="verify-refusal"' in page.content.decode()
