@@ -198,6 +198,12 @@ NAMED_USERS: dict[str, NamedUser] = {
         "230000-GOV", ("egov_office",), "runs e-gov work and manages organisations province-wide"
     ),
     "ra_officer_province": NamedUser("230000-GOV", ("ra_officer",), "approves certificates"),
+    "ra_officer_harbin": NamedUser(
+        "230100-GOV", ("ra_officer",), "approves certificates for 哈尔滨市 only, not 齐齐哈尔"
+    ),
+    "ra_officer_qiqihar": NamedUser(
+        "230200-GOV", ("ra_officer",), "approves certificates for 齐齐哈尔市: refused in 哈尔滨"
+    ),
     "auditor_province": NamedUser("230000-GOV", ("auditor",), "reads the whole audit trail"),
     "auditor_harbin": NamedUser("230100-GOV", ("auditor",), "reads 哈尔滨市's audit trail only"),
     "admin_province": NamedUser(
