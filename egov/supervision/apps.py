@@ -17,3 +17,17 @@ class SupervisionConfig(AppConfig):
 
         for action, roles in ACTION_ROLES.items():
             register_action(action, roles)
+        register_dashboard_menu()
+
+
+def register_dashboard_menu() -> None:
+    """The supervision home and the statistics page in the workbench menu (S4)."""
+    from egov.core.menu import MenuEntry, register_menu_entry
+    from egov.supervision.permissions import VIEW
+
+    register_menu_entry(
+        MenuEntry(VIEW, _("监察总览"), "supervision:home", _("关键指标、亮灯、发现、预警、排名"))
+    )
+    register_menu_entry(
+        MenuEntry(VIEW, _("统计分析"), "supervision:statistics", _("按地区、部门、事项统计与导出"))
+    )

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401 - each area of the app adds its pages below
+from django.urls import path, re_path
+
+from egov.supervision import views_dashboard
 
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views_dashboard.home, name="home"),
+    path("statistics/", views_dashboard.statistics_page, name="statistics"),
+    re_path(
+        r"^statistics/export\.(?P<fmt>csv|xlsx)$",
+        views_dashboard.statistics_export,
+        name="statistics_export",
+    ),
+]
