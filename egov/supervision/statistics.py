@@ -1,0 +1,492 @@
+"""Supervision statistics (统计分析): aggregate queries over the engine's own records.
+
+Every figure is scoped by the viewer's region grants (a province supervisor
+sees the province, a city's its city and counties) and computed in SQL with
+GROUP BY, never by looping over cases in Python:
+
+* the **case figures** of a period count the cases *received* in it (a
+  cohort, as approvals' department statistics do): received, concluded (a
+  decision made), judged by the engine (``on_time`` known), on time, and the
+  average working days used by the decided ones;
+* **open cases by light** are a snapshot of now, whatever the period;
+* **findings** are those found in the period, dismissed ones left out.
+
+Rows are grouped by region (the level below the viewer's region: the
+province sees its cities, a city its counties, a region's own departments
+show as 本级), by department or by item. The early-warning figures group the
+decided cases by department and week (:func:`department_weeks`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, CharField, Count, F, FloatField, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Substr, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.core.models import Organisation, Region
+from egov.core.permissions import scopes_for
+from egov.supervision import permissions
+from egov.supervision.models import Finding, Light, ReferenceItem, SupervisedCase
+from egov.supervision.warning import WeekFigures
+
+REGION, DEPARTMENT, ITEM = "region", "department", "item"
+DIMENSIONS = (REGION, DEPARTMENT, ITEM)
+SEGMENT = 7  # one region code and its slash in a region path ("230100/")
+MAX_PERIOD_DAYS = 3 * 366
+UNCOUNTED_FINDINGS = (Finding.Status.DISMISSED,)
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read: the field at fault and why."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        super().__init__("; ".join(f"{name}: {why}" for name, why in fields.items()))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates ``start`` … ``end``, both included (统计期)."""
+
+    start: dt.date
+    end: dt.date
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as aware datetimes [start 00:00, the day after end 00:00) in local time."""
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.start, dt.time(), tzinfo=zone)
+        end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        return start, end
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} ~ {self.end.isoformat()}"
+
+
+def month_period(year: int, month: int) -> Period:
+    """A calendar month (月度)."""
+    start = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return Period(start, following - dt.timedelta(days=1))
+
+
+def read_date(text: str, name: str, errors: dict[str, str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors[name] = _("日期格式应为 YYYY-MM-DD")
+        return None
+
+
+def parse_period(
+    *, month: str = "", start: str = "", end: str = "", today: dt.date | None = None
+) -> Period:
+    """The period a page or an export asks for: ``month=YYYY-MM``, or ``from``/``to`` dates.
+
+    Neither given: the current month. Raises :class:`PeriodError` naming the field.
+    """
+    today = today or timezone.localdate()
+    month, start, end = month.strip(), start.strip(), end.strip()
+    if month and not (start or end):
+        try:
+            year, number = (int(part) for part in month.split("-"))
+            return month_period(year, number)
+        except ValueError:
+            raise PeriodError({"month": _("月份格式应为 YYYY-MM")}) from None
+    if not (start or end):
+        return month_period(today.year, today.month)
+    errors: dict[str, str] = {}
+    first = read_date(start, "from", errors) if start else today.replace(day=1)
+    last = read_date(end, "to", errors) if end else today
+    if first and last and last < first:
+        errors["to"] = _("截止日期早于起始日期")
+    elif first and last and (last - first).days > MAX_PERIOD_DAYS:
+        errors["to"] = _("统计期不能超过三年")
+    if errors or first is None or last is None:
+        raise PeriodError(errors)
+    return Period(first, last)
+
+
+# --- Scope ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewScope:
+    """The region subtrees a viewer's figures cover (one path each, none inside another)."""
+
+    roots: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.roots
+
+    def subtree(self, column: str = "region_path") -> Q:
+        query = Q(pk__in=[])
+        for root in self.roots:
+            query |= Q(**{f"{column}__startswith": root})
+        return query
+
+
+def outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """The paths not inside another one of them, sorted."""
+    unique = sorted(set(paths))
+    return tuple(p for p in unique if not any(p != q and p.startswith(q) for q in unique))
+
+
+def viewer_scope(user: Any, region_code: str = "") -> ViewScope | None:
+    """The viewer's scope, or one region inside it (drill-down); None: not theirs to see.
+
+    A user with no grant for ``supervision.view`` gets an empty scope.
+    """
+    roots = outermost(grant.region_path for grant in scopes_for(user, permissions.VIEW))
+    if not region_code:
+        return ViewScope(roots)
+    path = Region.objects.filter(code=region_code).values_list("path", flat=True).first()
+    if path is None or not any(path.startswith(root) for root in roots):
+        return None
+    return ViewScope((path,))
+
+
+def cases_in(scope: ViewScope) -> QuerySet[SupervisedCase]:
+    return SupervisedCase.objects.filter(scope.subtree())
+
+
+def findings_in(scope: ViewScope) -> QuerySet[Finding]:
+    return Finding.objects.filter(scope.subtree()).exclude(status__in=UNCOUNTED_FINDINGS)
+
+
+# --- Figures ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of statistics: a region, a department, an item, or the whole scope."""
+
+    key: str
+    name: str = ""
+    received: int = 0
+    concluded: int = 0
+    judged: int = 0
+    on_time: int = 0
+    average_working_days: float | None = None
+    open_cases: int = 0
+    yellow: int = 0
+    red: int = 0
+    findings: int = 0
+    red_findings: int = 0
+
+    @property
+    def code(self) -> str:
+        """The region code of a region row (its path's last code), else the key itself."""
+        return self.key.rstrip("/").rsplit("/", 1)[-1] if self.key.endswith("/") else self.key
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the engine-judged decisions made in time (按时办结率)."""
+        return self.on_time / self.judged if self.judged else None
+
+    @property
+    def overdue(self) -> int:
+        return self.judged - self.on_time
+
+    @property
+    def findings_per_100(self) -> float | None:
+        """Findings per 100 cases received (百件发现数); None without cases."""
+        return 100 * self.findings / self.received if self.received else None
+
+
+def group_key(dimension: str, root: str) -> Any:
+    """The SQL expression rows are grouped by for a dimension under ``root``."""
+    if dimension == REGION:
+        return Substr("region_path", 1, len(root) + SEGMENT, output_field=CharField())
+    if dimension == DEPARTMENT:
+        return F("department_code")
+    if dimension == ITEM:
+        return F("item_code")
+    return Value("*", output_field=CharField())
+
+
+def case_counts(cases: QuerySet, key: Any, period: Period) -> Iterable[dict[str, Any]]:
+    """Received, concluded, judged, on time and average days per key: one GROUP BY."""
+    decided = Q(decided_at__isnull=False)
+    return (
+        cases.filter(received_at__range=period.bounds())
+        .annotate(key=key)
+        .values("key")
+        .annotate(
+            received=Count("id"),
+            concluded=Count("id", filter=decided),
+            judged=Count("id", filter=Q(on_time__isnull=False)),
+            on_time=Count("id", filter=Q(on_time=True)),
+            average_working_days=Avg("working_days_used", filter=decided),
+        )
+        .order_by()
+    )
+
+
+def open_counts(cases: QuerySet, key: Any) -> Iterable[dict[str, Any]]:
+    """Open cases and those showing yellow or red, per key (now)."""
+    return (
+        cases.filter(is_open=True)
+        .annotate(key=key)
+        .values("key")
+        .annotate(
+            open_cases=Count("id"),
+            yellow=Count("id", filter=Q(light=Light.YELLOW)),
+            red=Count("id", filter=Q(light=Light.RED)),
+        )
+        .order_by()
+    )
+
+
+def finding_counts(findings: QuerySet, key: Any, period: Period) -> Iterable[dict[str, Any]]:
+    """Findings found in the period and the red ones, per key."""
+    return (
+        findings.filter(found_at__range=period.bounds())
+        .annotate(key=key)
+        .values("key")
+        .annotate(findings=Count("id"), red_findings=Count("id", filter=Q(severity="red")))
+        .order_by()
+    )
+
+
+def merged_rows(scope: ViewScope, dimension: str, period: Period) -> dict[str, dict[str, Any]]:
+    """The three aggregates of every root merged by key (a key may lack some)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for root in scope.roots:
+        key = group_key(dimension, root)
+        cases = SupervisedCase.objects.filter(region_path__startswith=root)
+        findings = Finding.objects.filter(region_path__startswith=root).exclude(
+            status__in=UNCOUNTED_FINDINGS
+        )
+        for rows in (
+            case_counts(cases, key, period),
+            open_counts(cases, key),
+            finding_counts(findings, key, period),
+        ):
+            for row in rows:
+                add_up(merged.setdefault(row.pop("key") or "", {}), row)
+    return merged
+
+
+def add_up(into: dict[str, Any], row: dict[str, Any]) -> None:
+    """Counts add up across roots; an average is kept as given (a key lies in one root)."""
+    for name, value in row.items():
+        if name == "average_working_days":
+            into[name] = value
+        else:
+            into[name] = into.get(name, 0) + value
+
+
+def region_names(paths: Iterable[str], roots: tuple[str, ...]) -> dict[str, str]:
+    """Names for region-path keys; a root itself is its own departments (本级)."""
+    names = dict(Region.objects.filter(path__in=list(paths)).values_list("path", "name"))
+    for root in roots:
+        if root in names:
+            names[root] = _("%(name)s本级") % {"name": names[root]}
+    return names
+
+
+def names_for(dimension: str, keys: list[str], roots: tuple[str, ...]) -> dict[str, str]:
+    if dimension == REGION:
+        return region_names(keys, roots)
+    if dimension == DEPARTMENT:
+        return dict(Organisation.objects.filter(code__in=keys).values_list("code", "name"))
+    if dimension == ITEM:
+        return dict(ReferenceItem.objects.filter(code__in=keys).values_list("code", "name"))
+    return {"*": _("合计")}
+
+
+def grouped_figures(scope: ViewScope, dimension: str, period: Period) -> list[Figures]:
+    """One row per region, department or item in the scope, ordered by key."""
+    merged = merged_rows(scope, dimension, period)
+    names = names_for(dimension, list(merged), scope.roots)
+    return [
+        Figures(key=key, name=names.get(key, key), **values)
+        for key, values in sorted(merged.items())
+    ]
+
+
+def total_figures(scope: ViewScope, period: Period) -> Figures:
+    """The whole scope in one row (合计); the average over every root at once."""
+    merged = merged_rows(scope, "total", period).get("*", {})
+    merged["average_working_days"] = (
+        cases_in(scope)
+        .filter(received_at__range=period.bounds(), decided_at__isnull=False)
+        .aggregate(average=Avg("working_days_used"))["average"]
+    )
+    return Figures(key="*", name=_("合计"), **merged)
+
+
+def open_by_light(scope: ViewScope) -> dict[str, int]:
+    """Open cases by light now (在办亮灯), every light present (zero when none)."""
+    counts = dict.fromkeys(Light.values, 0)
+    rows = cases_in(scope).filter(is_open=True).values("light").annotate(n=Count("id")).order_by()
+    for row in rows:
+        counts[row["light"]] = row["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class FindingCount:
+    """Findings of one category or one rule in the period."""
+
+    key: str
+    name: str
+    category: str
+    findings: int
+    red: int
+    unresolved: int
+
+
+RESOLVED = (Finding.Status.CLOSED,)
+
+
+def rule_names() -> dict[str, str]:
+    """The registered rules' Chinese names by code (empty if the rules cannot load)."""
+    from egov.supervision.rules import REGISTRY
+
+    return {code: rule.name for code, rule in REGISTRY.items()}
+
+
+CATEGORY_LABELS = {
+    "time": "时限",
+    "fee": "收费",
+    "data": "资料数据",
+    "irregular": "异常办理",
+    "catalogue": "事项目录",
+    "review": "事后抽查",
+    "complaint": "效能投诉",
+}
+
+
+def category_label(category: str) -> str:
+    return _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
+
+
+def finding_breakdown(scope: ViewScope, period: Period, by: str) -> list[FindingCount]:
+    """Findings in the period by ``category`` or by ``rule_code``, most first."""
+    columns = ("category",) if by == "category" else ("rule_code", "category")
+    rows = (
+        findings_in(scope)
+        .filter(found_at__range=period.bounds())
+        .values(*columns)
+        .annotate(
+            findings=Count("id"),
+            red=Count("id", filter=Q(severity="red")),
+            unresolved=Count("id", filter=~Q(status__in=RESOLVED)),
+        )
+        .order_by("-findings", *columns)
+    )
+    names = rule_names() if by != "category" else {}
+    found = []
+    for row in rows:
+        key = row[columns[0]]
+        name = category_label(key) if by == "category" else names.get(key, key)
+        found.append(
+            FindingCount(key, name, row["category"], row["findings"], row["red"], row["unresolved"])
+        )
+    return found
+
+
+# --- Rankings ---------------------------------------------------------------------------
+
+MIN_RANKED_CASES = 10
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Rows ranked by a figure; rows with too few cases are listed apart, unranked."""
+
+    title: str
+    figure: str
+    ranked: list[Figures]
+    unranked: list[Figures]
+
+
+def rank(rows: list[Figures], *, figure: str, minimum: int = MIN_RANKED_CASES) -> Ranking:
+    """Best first: the on-time rate high to low, or findings per 100 cases low to high."""
+    if figure == "on_time_rate":
+        eligible = [row for row in rows if row.judged >= minimum]
+        eligible.sort(key=lambda row: (-(row.on_time_rate or 0), -row.judged, row.key))
+        title = _("按时办结率排名")
+    else:
+        eligible = [row for row in rows if row.received >= minimum]
+        eligible.sort(key=lambda row: (row.findings_per_100 or 0, -row.received, row.key))
+        title = _("百件发现数排名（少者优）")
+    kept = {row.key for row in eligible}
+    return Ranking(title, figure, eligible, [row for row in rows if row.key not in kept])
+
+
+# --- Weekly figures for early warning -------------------------------------------------
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class DepartmentWeeks:
+    """One department's consecutive weeks of decisions, oldest first (ending this week)."""
+
+    department_code: str
+    region_path: str
+    weeks: list[WeekFigures]
+
+
+def department_weeks(scope: ViewScope, today: dt.date, weeks: int) -> list[DepartmentWeeks]:
+    """Decisions by department and week over the last ``weeks`` weeks, one GROUP BY.
+
+    Weeks start on Monday (local time); a week without decisions is a zero row,
+    so positions in the list are weeks. Only decisions the engine judged count.
+    """
+    first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
+    days = Cast("working_days_used", FloatField())
+    rows = (
+        cases_in(scope)
+        .filter(decided_at__gte=start, on_time__isnull=False, working_days_used__isnull=False)
+        .annotate(week=TruncWeek("decided_at"))
+        .values("department_code", "week")
+        .annotate(
+            decided=Count("id"),
+            overdue=Count("id", filter=Q(on_time=False)),
+            days_sum=Sum(days),
+            days_squares=Sum(days * days),
+            region=Max("region_path"),
+        )
+        .order_by()
+    )
+    by_department: dict[str, dict[dt.date, dict[str, Any]]] = {}
+    for row in rows:
+        monday = timezone.localtime(row["week"]).date() if row["week"] else first
+        by_department.setdefault(row["department_code"], {})[monday] = row
+    mondays = [first + dt.timedelta(weeks=n) for n in range(weeks)]
+    return [
+        DepartmentWeeks(
+            code,
+            max(row["region"] for row in weekly.values()),
+            [week_figures(monday, weekly.get(monday)) for monday in mondays],
+        )
+        for code, weekly in sorted(by_department.items())
+    ]
+
+
+def week_figures(monday: dt.date, row: dict[str, Any] | None) -> WeekFigures:
+    """A week's figures from its aggregate row; a week without decisions is zeros."""
+    if row is None:
+        return WeekFigures(week=monday, decided=0, overdue=0)
+    return WeekFigures(
+        week=monday,
+        decided=row["decided"],
+        overdue=row["overdue"],
+        days_sum=float(row["days_sum"] or 0),
+        days_squares=float(row["days_squares"] or 0),
+    )

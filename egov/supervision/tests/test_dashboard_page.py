@@ -1,0 +1,101 @@
+"""The supervision home (监察总览) and the statistics page (统计分析), scoped per viewer."""
+
+from __future__ import annotations
+
+import re
+
+import plotly
+import pytest
+from django.test import Client
+
+from egov.supervision.tests.dashboard_data import known_set
+
+NOVEMBER = "?month=2026-11"
+
+
+@pytest.fixture
+def data(db):
+    return known_set()
+
+
+def page(user, url):
+    client = Client()
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_the_province_sees_its_cities_figures_and_charts(data, supervisor_province):
+    response = page(supervisor_province, f"/supervision/{NOVEMBER}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="key-figures"' in html
+    assert "哈尔滨市" in html
+    assert "齐齐哈尔市" in html
+    assert "<strong>9</strong>" in html  # received in November, the whole province
+    assert 'id="chart-lights"' in html
+    assert 'id="chart-findings"' in html
+    assert f'<script src="/plotly-{plotly.__version__}.min.js">' in html
+    assert "/supervision/findings/?rule=time.promised_overdue" in html  # S3's list, narrowed
+    assert 'id="early-warnings"' in html
+
+
+def test_a_city_supervisor_sees_only_the_city(data, supervisor_harbin):
+    html = page(supervisor_harbin, f"/supervision/{NOVEMBER}").content.decode()
+    assert "道里区" in html
+    assert "哈尔滨市本级" in html
+    assert "齐齐哈尔" not in html
+    assert "<strong>6</strong>" in html
+
+
+def test_drill_down_to_a_county_and_back_up(data, supervisor_province):
+    html = page(supervisor_province, f"/supervision/{NOVEMBER}&region=230102").content.decode()
+    crumbs = re.search(r'id="region-crumbs">(.*?)</div>', html).group(1)
+    assert "黑龙江省" in crumbs
+    assert "哈尔滨市" in crumbs
+    assert "道里区" in crumbs
+    assert "道里区本级" in html
+    assert "齐齐哈尔" not in html
+
+
+def test_a_region_outside_the_scope_is_not_found(data, supervisor_harbin):
+    assert page(supervisor_harbin, "/supervision/?region=230200").status_code == 404
+    assert page(supervisor_harbin, "/supervision/statistics/?region=230200").status_code == 404
+
+
+def test_a_bad_period_is_a_form_error(data, supervisor_harbin):
+    response = page(supervisor_harbin, "/supervision/?from=2026-11-20&to=2026-11-01")
+    assert response.status_code == 400
+    assert 'id="period-errors"' in response.content.decode()
+
+
+def test_staff_without_the_right_are_refused(data, clerk_harbin):
+    assert page(clerk_harbin, "/supervision/").status_code == 403
+    assert page(clerk_harbin, "/supervision/statistics/").status_code == 403
+    assert page(clerk_harbin, "/supervision/statistics/export.csv").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(db):
+    response = Client().get("/supervision/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("by", "expected"),
+    [
+        ("region", "道里区"),
+        ("department", "哈尔滨市道里区市场监督管理局"),
+        ("item", "食品经营许可"),
+    ],
+)
+def test_the_statistics_page_by_each_dimension(data, supervisor_harbin, by, expected):
+    html = page(supervisor_harbin, f"/supervision/statistics/{NOVEMBER}&by={by}").content.decode()
+    assert 'id="statistics"' in html
+    assert expected in html
+    assert "齐齐哈尔" not in html
+    assert f"export.xlsx?by={by}" in html
+
+
+def test_the_menu_offers_the_dashboard_to_viewers_only(data, supervisor_harbin, clerk_harbin):
+    assert "/supervision/statistics/" in page(supervisor_harbin, "/workbench/").content.decode()
+    assert "/supervision/statistics/" not in page(clerk_harbin, "/workbench/").content.decode()

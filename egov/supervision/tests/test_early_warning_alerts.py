@@ -1,0 +1,93 @@
+"""Early warnings from weekly figures (部门预警): shown per scope, sent to supervisors once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from egov.core.models import AuditEntry, Event
+from egov.core.testing import make_staff
+from egov.supervision import statistics as stats
+from egov.supervision.models import Alert
+from egov.supervision.tests.dashboard_data import make_case
+from egov.supervision.warning import OVERDUE_RATE
+from egov.supervision.warning_alerts import (
+    KIND_EARLY_WARNING,
+    department_warnings,
+    send_early_warning_alerts,
+)
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday: the week in progress began on the 23rd
+THIS_MONDAY = dt.date(2026, 11, 23)
+
+
+def decided_in_week(department: str, monday: dt.date, count: int, late: int, days: int = 5):
+    zone = timezone.get_current_timezone()
+    for n in range(count):
+        moment = dt.datetime.combine(monday + dt.timedelta(days=n % 3), dt.time(12), tzinfo=zone)
+        make_case(
+            department,
+            received=moment - dt.timedelta(days=10),
+            decided=moment,
+            on_time=n >= late,
+            days=days,
+        )
+
+
+@pytest.fixture
+def weeks(db):
+    """道里区: nine calm weeks, then a week with 10 of 25 late; 齐齐哈尔: calm throughout."""
+    for back in range(1, 10):
+        monday = THIS_MONDAY - dt.timedelta(weeks=back)
+        decided_in_week("230102-SCJG", monday, 10, 0)
+        decided_in_week("230200-SCJG", monday, 10, 1)
+    decided_in_week("230102-SCJG", THIS_MONDAY, 25, 10)
+    decided_in_week("230200-SCJG", THIS_MONDAY, 25, 1)
+
+
+def test_weekly_figures_are_consecutive_weeks(weeks, supervisor_province):
+    series = stats.department_weeks(stats.viewer_scope(supervisor_province), TODAY, 10)
+    daoli = next(s for s in series if s.department_code == "230102-SCJG")
+    assert [w.week for w in daoli.weeks][-1] == THIS_MONDAY
+    assert [w.decided for w in daoli.weeks] == [10] * 9 + [25]
+    assert daoli.weeks[-1].overdue == 10
+    assert daoli.weeks[-1].days_sum == 125.0
+    assert daoli.weeks[-1].days_squares == 625.0
+    assert daoli.region_path == "230000/230100/230102/"
+
+
+def test_the_rising_department_is_warned_the_calm_one_not(weeks, supervisor_province):
+    found = department_warnings(stats.viewer_scope(supervisor_province), TODAY)
+    assert [(w.department_code, w.warning.kind) for w in found] == [("230102-SCJG", OVERDUE_RATE)]
+    assert found[0].warning.week == THIS_MONDAY
+    assert "超期率" in found[0].message
+
+
+def test_a_city_sees_only_its_own_warnings(weeks, supervisor_harbin, make_staff):
+    assert len(department_warnings(stats.viewer_scope(supervisor_harbin), TODAY)) == 1
+    qiqihar = make_staff("supervisor_qiqihar", "230200-GOV", roles=["supervisor"])
+    assert department_warnings(stats.viewer_scope(qiqihar), TODAY) == []
+
+
+def test_supervisors_covering_the_department_are_alerted_once(
+    weeks, supervisor_province, supervisor_harbin
+):
+    qiqihar = make_staff("supervisor_qiqihar", "230200-GOV", roles=["supervisor"])
+    audit_before, events_before = AuditEntry.objects.count(), Event.objects.count()
+    assert send_early_warning_alerts(today=TODAY) == 2
+    alerts = Alert.objects.filter(kind=KIND_EARLY_WARNING)
+    assert {a.recipient_id for a in alerts} == {supervisor_province.pk, supervisor_harbin.pk}
+    assert not alerts.filter(recipient=qiqihar).exists()
+    assert all("道里区市场监督管理局" in a.message for a in alerts)
+    assert AuditEntry.objects.count() == audit_before + 1
+    assert Event.objects.filter(event_type="EarlyWarningRaised").count() == 1
+    assert Event.objects.count() == events_before + 1
+    assert send_early_warning_alerts(today=TODAY) == 0  # again: nothing new
+    assert Alert.objects.filter(kind=KIND_EARLY_WARNING).count() == 2
+
+
+def test_no_warning_no_alert(db, supervisor_province):
+    assert send_early_warning_alerts(today=TODAY) == 0
+    assert not Alert.objects.exists()

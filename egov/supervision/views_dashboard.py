@@ -1,0 +1,220 @@
+"""Supervision dashboards (监察总览、统计分析) and their exports.
+
+``/supervision/`` is the home of everyone who may view supervision: key
+figures, open cases by light, findings by category and rule, early warnings,
+rankings and charts, for the viewer's own subtree (a province supervisor sees
+the province, a city's its city) or one region inside it (``?region=``).
+``/supervision/statistics/`` holds the full tables by region, department or
+item, exported as CSV or Excel with the same scope and period.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from egov.core.charts import plotly_js_url
+from egov.core.models import Region
+from egov.core.permissions import may
+from egov.supervision import charts, exports, permissions
+from egov.supervision import statistics as stats
+from egov.supervision.warning_alerts import department_warnings
+
+RANKING_SIZE = 10
+ITEM_ROWS_SHOWN = 200
+DIMENSION_LABELS = {
+    stats.REGION: "按地区",
+    stats.DEPARTMENT: "按部门",
+    stats.ITEM: "按事项",
+}
+# Pages of the other supervision areas, linked when they exist.
+QUICK_LINKS = (
+    ("supervision:findings", "监察发现"),
+    ("supervision:notices", "督办通知"),
+    ("supervision:complaints", "效能投诉"),
+    ("supervision:cases", "监察办件"),
+    ("supervision:rules", "监察规则"),
+    ("supervision:alerts", "预警提醒"),
+)
+
+
+def viewer(request: HttpRequest) -> Any:
+    if not may(request.user, permissions.VIEW):
+        raise PermissionDenied
+    return request.user
+
+
+def url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def findings_url() -> str:
+    """S3's findings list; pages add ``?department=``, ``?rule=`` or ``?category=``."""
+    return url_or_none("supervision:findings") or "/supervision/findings/"
+
+
+def quick_links() -> list[tuple[str, str]]:
+    links = [(url_or_none(name), _(label)) for name, label in QUICK_LINKS]
+    return [(url, label) for url, label in links if url]
+
+
+def crumbs(user: Any, scope: stats.ViewScope) -> list[dict[str, str]]:
+    """The regions from the viewer's own root down to the focused region, for drill-up."""
+    if len(scope.roots) != 1:
+        return []
+    own = stats.viewer_scope(user)
+    path = scope.roots[0]
+    top = next((root for root in (own.roots if own else ()) if path.startswith(root)), path)
+    codes = [code for code in path.split("/") if code]
+    shown = codes[max(top.count("/") - 1, 0) :]
+    names = dict(Region.objects.filter(code__in=shown).values_list("code", "name"))
+    return [{"code": code, "name": names.get(code, code)} for code in shown]
+
+
+def read_request(request: HttpRequest) -> tuple[stats.ViewScope, stats.Period | None, dict]:
+    """The scope (404 outside the viewer's) and the period (None with the form's errors)."""
+    user = viewer(request)
+    scope = stats.viewer_scope(user, request.GET.get("region", "").strip())
+    if scope is None:
+        raise Http404
+    try:
+        period = stats.parse_period(
+            month=request.GET.get("month", ""),
+            start=request.GET.get("from", ""),
+            end=request.GET.get("to", ""),
+        )
+    except stats.PeriodError as exc:
+        return scope, None, exc.fields
+    return scope, period, {}
+
+
+def period_context(request: HttpRequest, period: stats.Period | None) -> dict[str, Any]:
+    today = timezone.localdate()
+    query = {k: v for k, v in request.GET.items() if k in ("region", "month", "from", "to")}
+    period_query = {k: v for k, v in query.items() if k != "region"}
+    return {
+        "period_query": urlencode(period_query),
+        "period": period,
+        "month": request.GET.get("month", "") or (today.strftime("%Y-%m") if not period else ""),
+        "start": request.GET.get("from", ""),
+        "end": request.GET.get("to", ""),
+        "query": urlencode(query),
+        "region": request.GET.get("region", ""),
+    }
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """监察总览: key figures, lights, findings, early warnings, rankings, charts."""
+    scope, period, errors = read_request(request)
+    context = {
+        "errors": errors,
+        "crumbs": crumbs(request.user, scope),
+        "links": quick_links(),
+        **period_context(request, period),
+    }
+    if period is None:
+        return render(request, "supervision/dashboard/home.html", context, status=400)
+    regions = stats.grouped_figures(scope, stats.REGION, period)
+    departments = stats.grouped_figures(scope, stats.DEPARTMENT, period)
+    lights = stats.open_by_light(scope)
+    categories = stats.finding_breakdown(scope, period, "category")
+    rules = stats.finding_breakdown(scope, period, "rule")
+    on_time = stats.rank(departments, figure="on_time_rate")
+    per_100 = stats.rank(departments, figure="findings_per_100")
+    context |= {
+        "totals": stats.total_figures(scope, period),
+        "lights": lights,
+        "regions": regions,
+        "regions_ranked": stats.rank(regions, figure="on_time_rate", minimum=1),
+        "department_tables": [
+            (_("按时办结率前十的部门"), on_time.ranked[:RANKING_SIZE]),
+            (_("按时办结率后十的部门"), list(reversed(on_time.ranked[-RANKING_SIZE:]))),
+            (_("百件发现数最多的部门"), list(reversed(per_100.ranked[-RANKING_SIZE:]))),
+        ],
+        "categories": categories,
+        "rules": rules[:RANKING_SIZE],
+        "warnings": department_warnings(scope),
+        "charts": [
+            charts.lights_chart(lights),
+            charts.findings_chart(categories),
+            charts.on_time_chart(regions, _("各地区按时办结率")),
+            charts.volume_chart(regions, _("各地区收件、办结与监察发现")),
+        ],
+        "plotly_js": plotly_js_url(),
+        "findings_link": findings_url(),
+    }
+    context["charts"] = [chart for chart in context["charts"] if chart]
+    return render(request, "supervision/dashboard/home.html", context)
+
+
+def dimension_of(request: HttpRequest) -> str:
+    dimension = request.GET.get("by", stats.REGION)
+    return dimension if dimension in stats.DIMENSIONS else stats.REGION
+
+
+@login_required
+@require_GET
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """统计分析: the full table by region, department or item, with export links."""
+    scope, period, errors = read_request(request)
+    dimension = dimension_of(request)
+    context = {
+        "errors": errors,
+        "dimension": dimension,
+        "dimensions": [(key, _(label)) for key, label in DIMENSION_LABELS.items()],
+        "crumbs": crumbs(request.user, scope),
+        **period_context(request, period),
+    }
+    if period is None:
+        return render(request, "supervision/dashboard/statistics.html", context, status=400)
+    rows = stats.grouped_figures(scope, dimension, period)
+    if dimension == stats.ITEM:
+        rows.sort(key=lambda row: (-row.received, row.key))
+    context |= {
+        "rows": rows[:ITEM_ROWS_SHOWN],
+        "hidden_rows": max(len(rows) - ITEM_ROWS_SHOWN, 0),
+        "totals": stats.total_figures(scope, period),
+        "chart": charts.on_time_chart(rows[:40], _("按时办结率"))
+        if dimension != stats.ITEM
+        else "",
+        "plotly_js": plotly_js_url(),
+        "findings_link": findings_url(),
+    }
+    return render(request, "supervision/dashboard/statistics.html", context)
+
+
+@login_required
+@require_GET
+def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The statistics table as CSV or Excel (.xlsx), scoped and filtered like the page."""
+    scope, period, errors = read_request(request)
+    if period is None:
+        text = "; ".join(f"{name}: {why}" for name, why in errors.items())
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    dimension = dimension_of(request)
+    rows = stats.grouped_figures(scope, dimension, period)
+    table = exports.statistics_table(rows, stats.total_figures(scope, period), dimension)
+    stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    name = f"supervision-{dimension}-{stamp}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(table, title=_("监察统计")), content_type=exports.XLSX_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
