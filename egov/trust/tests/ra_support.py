@@ -63,23 +63,9 @@ def issued_for(user: Any, officer: Any, kind: str = "person", suite_name: str = 
 
 
 @pytest.fixture
-def ra_officer(db: None) -> User:
-    """An RA officer for the whole province (黑龙江省人民政府)."""
-    from egov.core.testing import named_user
-
-    return named_user("ra_officer_province")
-
-
-@pytest.fixture
-def ra_officer_harbin(db: None) -> User:
-    """An RA officer for 哈尔滨市 only."""
-    return make_staff("ra_officer_harbin", "230100-GOV", roles=["ra_officer"])
-
-
-@pytest.fixture
-def ra_officer_qiqihar(db: None) -> User:
-    """An RA officer for 齐齐哈尔市 only: refused 哈尔滨's applications."""
-    return make_staff("ra_officer_qiqihar", "230200-GOV", roles=["ra_officer"])
+def ra_officer(ra_officer_province: User) -> User:
+    """An RA officer for the whole province (黑龙江省人民政府); the named test user."""
+    return ra_officer_province
 
 
 @pytest.fixture

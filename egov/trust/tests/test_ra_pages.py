@@ -15,12 +15,11 @@ from egov.trust.tests.ra_support import (
     csr_for,
     issued_for,
     ra_officer,
-    ra_officer_qiqihar,
     staff_daoli,
     written,
 )
 
-__all__ = ["ra_officer", "ra_officer_qiqihar", "staff_daoli"]
+__all__ = ["ra_officer", "staff_daoli"]
 
 
 @pytest.fixture(autouse=True)

@@ -13,11 +13,10 @@ from egov.trust.tests.ra_support import (
     csr_for,
     issued_for,
     ra_officer,
-    ra_officer_harbin,
     written,
 )
 
-__all__ = ["ra_officer", "ra_officer_harbin"]
+__all__ = ["ra_officer"]
 
 
 def renew(user, serial, **kwargs):

@@ -14,13 +14,11 @@ from egov.trust.tests.ra_support import (
     apply_generated,
     csr_for,
     ra_officer,
-    ra_officer_harbin,
-    ra_officer_qiqihar,
     staff_daoli,
     written,
 )
 
-__all__ = ["ra_officer", "ra_officer_harbin", "ra_officer_qiqihar", "staff_daoli"]
+__all__ = ["ra_officer", "staff_daoli"]
 CHECKED = "核验居民身份证原件，人像比对一致"
 
 

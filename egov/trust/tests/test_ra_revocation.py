@@ -12,13 +12,11 @@ from egov.trust.tests.conftest import PASSPHRASE
 from egov.trust.tests.ra_support import (
     issued_for,
     ra_officer,
-    ra_officer_harbin,
-    ra_officer_qiqihar,
     staff_daoli,
     written,
 )
 
-__all__ = ["ra_officer", "ra_officer_harbin", "ra_officer_qiqihar", "staff_daoli"]
+__all__ = ["ra_officer", "staff_daoli"]
 
 
 def revoke(user, serial, reason, passphrase=PASSPHRASE):
