@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from egov.trust.models import Certificate, CertificateAuthority, RevocationList
+from egov.trust.models import (
+    Certificate,
+    CertificateApplication,
+    CertificateAuthority,
+    RevocationList,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,3 +42,13 @@ class CertificateAdmin(ReadOnlyAdmin):
 class RevocationListAdmin(ReadOnlyAdmin):
     list_display = ["authority", "number", "this_update", "next_update", "revoked_count"]
     exclude = ["der"]
+
+
+@admin.register(CertificateApplication)
+class CertificateApplicationAdmin(ReadOnlyAdmin):
+    """RA applications, read-only: decisions go through the RA pages (/trust/ra/)."""
+
+    list_display = ["number", "applicant_name", "kind", "suite", "method", "status", "created_at"]
+    list_filter = ["status", "kind", "suite", "method"]
+    search_fields = ["number", "applicant_name", "subject"]
+    exclude = ["sealed_private_key", "public_key_der"]  # a key, even sealed, is not for display
