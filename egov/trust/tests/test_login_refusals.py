@@ -20,6 +20,7 @@ from egov.core.models import AuditEntry, SecurityEvent, User
 from egov.core.testing import make_citizen
 from egov.trust import services
 from egov.trust.crypto import suite
+from egov.trust.errors import TrustError
 from egov.trust.models import CertificateAuthority
 from egov.trust.tests.conftest import OPENSSL
 from egov.trust.tests.login_support import (
@@ -187,3 +188,36 @@ def test_malformed_input_is_refused_with_a_reason(
 
     assert response.status_code == 400
     counts.only_a_failure_recorded(client, code)
+
+
+def test_a_revocation_is_a_security_event_of_the_holders_organisation(
+    ca_sm: CertificateAuthority,
+) -> None:
+    holder = staff_holder()
+    before = SecurityEvent.objects.count()
+
+    services.revoke_certificate(
+        actor="ra_officer_x", serial=holder.certificate.serial, reason="keyCompromise"
+    )
+
+    assert security_kinds()[before:] == ["certificate_revoked"]
+    event = latest_event()
+    assert (event.user, event.organisation.code) == (holder.user, "230102-GOV")
+    assert event.detail == {
+        "serial": holder.certificate.serial,
+        "reason": "keyCompromise",
+        "actor": "ra_officer_x",
+    }
+
+
+def test_a_refused_revocation_records_no_security_event(ca_sm: CertificateAuthority) -> None:
+    holder = staff_holder()
+    services.revoke_certificate(actor="ra", serial=holder.certificate.serial, reason="superseded")
+    before = SecurityEvent.objects.count()
+
+    with pytest.raises(TrustError):
+        services.revoke_certificate(
+            actor="ra", serial=holder.certificate.serial, reason="superseded"
+        )
+
+    assert SecurityEvent.objects.count() == before
