@@ -8,3 +8,13 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["supervision"])
+
+
+def add_area_routers() -> None:
+    """Areas that keep their endpoints in a module of their own (statistics: S4)."""
+    from egov.supervision.api_statistics import router as statistics_router
+
+    router.add_router("", statistics_router)
+
+
+add_area_routers()
