@@ -17,6 +17,9 @@ class SupervisionConfig(AppConfig):
 
         for action, roles in ACTION_ROLES.items():
             register_action(action, roles)
+        from egov.supervision import collection
+
+        collection.register()  # our approvals' case events and ItemPublished, by the outbox
         register_dashboard_menu()
 
 
