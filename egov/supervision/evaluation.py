@@ -178,22 +178,23 @@ def announce(finding: Finding, actor: Any) -> None:
 # --- Settings --------------------------------------------------------------------------
 
 
-def resolve_settings(
-    rules: Sequence[Rule], department_code: str = "", item_code: str = ""
+def resolve_rows(
+    rules: Sequence[Rule],
+    rows: Sequence[Mapping[str, Any]],
+    department_code: str = "",
+    item_code: str = "",
 ) -> dict[str, dict[str, Any] | None]:
-    """Each rule's merged parameters, or None when switched off (item > department > default)."""
-    rows = RuleSetting.objects.filter(
-        rule_code__in=[r.code for r in rules],
-        department_code__in={"", department_code},
-        item_code__in={"", item_code},
-    ).values("rule_code", "department_code", "item_code", "enabled", "parameters")
+    """Each rule's merged parameters, or None when switched off (item > department > default).
+
+    An item's setting applies whatever department it names (blank or the item's own).
+    """
     layers: dict[str, list[tuple[int, Mapping[str, Any], bool]]] = {}
     for row in rows:
-        if row["item_code"] and row["item_code"] != item_code:
+        if row["item_code"] not in ("", item_code):
+            continue
+        if row["department_code"] not in ("", department_code):
             continue
         rank = 2 if row["item_code"] else 1 if row["department_code"] else 0
-        if row["item_code"] and row["department_code"] not in ("", department_code):
-            continue
         layers.setdefault(row["rule_code"], []).append(
             (rank, row["parameters"] or {}, row["enabled"])
         )
@@ -207,6 +208,16 @@ def resolve_settings(
     return resolved
 
 
+def resolve_settings(
+    rules: Sequence[Rule], department_code: str = "", item_code: str = ""
+) -> dict[str, dict[str, Any] | None]:
+    """The settings of these rules for a department and item, read from the table."""
+    rows = RuleSetting.objects.filter(rule_code__in=[r.code for r in rules]).values(
+        "rule_code", "department_code", "item_code", "enabled", "parameters"
+    )
+    return resolve_rows(rules, list(rows), department_code, item_code)
+
+
 def run_rules(scope: Scope, facts: Any, department_code: str, item_code: str = "") -> list[Hit]:
     rules = rules_for(scope)
     settings = resolve_settings(rules, department_code, item_code)
@@ -218,7 +229,14 @@ def run_rules(scope: Scope, facts: Any, department_code: str, item_code: str = "
     return hits
 
 
-# --- Case facts ------------------------------------------------------------------------
+# --- Case facts, loaded for many cases at once ------------------------------------------
+
+CHUNK = 500
+
+
+def chunked(values: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def reference_facts(item: ReferenceItem | None) -> ReferenceFacts | None:
@@ -237,119 +255,213 @@ def reference_facts(item: ReferenceItem | None) -> ReferenceFacts | None:
     )
 
 
-def related_cases(case_number: str, applicant_key: str) -> list[RelatedCase]:
-    """Other cases of the same applicant, with the name their submission gave."""
-    if not applicant_key:
-        return []
-    rows = list(
-        SupervisedCase.objects.filter(applicant_key=applicant_key)
-        .exclude(case_number=case_number)
-        .values_list("case_number", "item_code", "received_at", "closed_at")
-    )
-    names = {
-        number: ((payload.get("data") or {}).get("applicant") or {}).get("name", "")
-        for number, payload in CaseEvent.objects.filter(
-            case_number__in=[r[0] for r in rows], type="ApplicationSubmitted"
-        ).values_list("case_number", "payload")
-    }
-    return [
-        RelatedCase(n, item, str(names.get(n, "")), rec, closed) for n, item, rec, closed in rows
-    ]
+def submission_of(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    return next((e for e in events if e.get("type") == "ApplicationSubmitted"), None)
 
 
-def decider_has_role(events: Sequence[Mapping[str, Any]], department_code: str) -> bool | None:
-    """Did the decider hold the leader role at the department (or above it)? None: no such user."""
+def applicant_name(payload: Mapping[str, Any]) -> str:
+    return str(((payload.get("data") or {}).get("applicant") or {}).get("name", ""))
+
+
+def decider_name(events: Sequence[Mapping[str, Any]]) -> str:
     decision = next((e for e in events if e.get("type") == "CaseDecided"), None)
-    if decision is None:
-        return None
-    username = str(decision.get("actor", {}).get("id", ""))
-    user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
-    if user_id is None:
-        return None
-    path = Organisation.objects.filter(code=department_code).values_list("path", flat=True).first()
-    if path is None:
-        return False
-    held = RoleAssignment.objects.filter(
-        user_id=user_id, role=DECIDING_ROLE, organisation__is_active=True
-    ).values_list("organisation__path", flat=True)
-    return any(path.startswith(prefix) for prefix in held)
+    return str((decision or {}).get("actor", {}).get("id", "")) if decision else ""
 
 
-def known_codes(events: Sequence[Mapping[str, Any]]) -> set[str]:
-    submission = next((e for e in events if e.get("type") == "ApplicationSubmitted"), None)
-    applicant = ((submission or {}).get("data") or {}).get("applicant") or {}
-    code = address_code(str(applicant.get("id_type", "")), str(applicant.get("identifier", "")))
-    # "*" keeps the set non-empty, so the rule checks the code (an empty set means unchecked).
-    return set(Region.objects.filter(code=code).values_list("code", flat=True)) | {"*"}
+class CaseBatch:
+    """Everything the case rules need for a set of cases, read in a few queries."""
 
+    def __init__(self, numbers: Sequence[str]) -> None:
+        self.events: dict[str, list[dict[str, Any]]] = {}
+        self.received: dict[str, dict[str, tuple[dt.datetime, str]]] = {}
+        for part in chunked(list(numbers)):
+            rows = CaseEvent.objects.filter(case_number__in=part).values_list(
+                "case_number", "payload", "received_at", "source"
+            )
+            for number, payload, at, source in rows:
+                self.events.setdefault(number, []).append(payload)
+                self.received.setdefault(number, {})[str(payload.get("event_id"))] = (at, source)
+        self.cases = {
+            c.case_number: c
+            for part in chunked(list(self.events))
+            for c in SupervisedCase.objects.filter(case_number__in=part)
+        }
+        self.load_references()
+        self.load_related()
+        self.load_roles()
+        self.load_regions()
 
-def load_case_facts(case: SupervisedCase | None, case_number: str) -> CaseFacts | None:
-    """The facts of one case from the engine's own tables (None if it has no events)."""
-    rows = list(
-        CaseEvent.objects.filter(case_number=case_number).values_list(
-            "payload", "received_at", "source"
+    def load_references(self) -> None:
+        codes = {str(events[0].get("item_code", "")) for events in self.events.values()}
+        self.references = {
+            item.code: reference_facts(item)
+            for part in chunked(sorted(codes))
+            for item in ReferenceItem.objects.filter(code__in=part)
+        }
+
+    def load_related(self) -> None:
+        keys = sorted({c.applicant_key for c in self.cases.values() if c.applicant_key})
+        rows = [
+            row
+            for part in chunked(keys)
+            for row in SupervisedCase.objects.filter(applicant_key__in=part).values_list(
+                "case_number", "item_code", "received_at", "closed_at", "applicant_key"
+            )
+        ]
+        numbers = [row[0] for row in rows]
+        names = {
+            number: applicant_name(payload)
+            for part in chunked(numbers)
+            for number, payload in CaseEvent.objects.filter(
+                case_number__in=part, type="ApplicationSubmitted"
+            ).values_list("case_number", "payload")
+        }
+        self.related: dict[str, list[RelatedCase]] = {}
+        for number, item, received, closed, key in rows:
+            self.related.setdefault(key, []).append(
+                RelatedCase(number, item, names.get(number, ""), received, closed)
+            )
+
+    def load_roles(self) -> None:
+        """Which deciders hold the leader role at (or above) which organisation paths."""
+        usernames = sorted({decider_name(e) for e in self.events.values()} - {""})
+        users = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
+        self.known_users = set(users)
+        self.held: dict[str, list[str]] = {}
+        rows = RoleAssignment.objects.filter(
+            user_id__in=list(users.values()), role=DECIDING_ROLE, organisation__is_active=True
+        ).values_list("user__username", "organisation__path")
+        for username, path in rows:
+            self.held.setdefault(username, []).append(path)
+        departments = {self.department(n) for n in self.events}
+        self.paths = dict(
+            Organisation.objects.filter(code__in=departments).values_list("code", "path")
         )
-    )
-    if not rows:
-        return None
-    events = [payload for payload, _, _ in rows]
-    received = {str(p.get("event_id")): (at, source) for p, at, source in rows}
-    item_code = str(events[0].get("item_code", ""))
-    department = case.department_code if case else str(events[0].get("department_code", ""))
-    return case_facts(
-        events,
-        get_working_calendar(),
-        reference=reference_facts(ReferenceItem.objects.filter(code=item_code).first()),
-        related=related_cases(case_number, case.applicant_key if case else ""),
-        decider_has_role=decider_has_role(events, department),
-        known_region_codes=known_codes(events),
-        received=received,
-        today=timezone.localdate(),
-    )
+        self.organisation_ids = dict(
+            Organisation.objects.filter(code__in=departments).values_list("code", "pk")
+        )
 
+    def load_regions(self) -> None:
+        codes = set()
+        for events in self.events.values():
+            applicant = ((submission_of(events) or {}).get("data") or {}).get("applicant") or {}
+            codes.add(
+                address_code(
+                    str(applicant.get("id_type", "")), str(applicant.get("identifier", ""))
+                )
+            )
+        regions = {str(e[0].get("region_code", "")) for e in self.events.values()}
+        found = Region.objects.filter(code__in=codes | regions).values_list("code", "path")
+        self.region_paths = dict(found)
 
-def region_path_of(region_code: str) -> str:
-    return Region.objects.filter(code=region_code).values_list("path", flat=True).first() or ""
+    def department(self, number: str) -> str:
+        case = self.cases.get(number)
+        return case.department_code if case else str(self.events[number][0].get("department_code"))
 
+    def has_role(self, number: str) -> bool | None:
+        username = decider_name(self.events[number])
+        if not username or username not in self.known_users:
+            return None
+        path = self.paths.get(self.department(number))
+        return bool(path) and any(path.startswith(p) for p in self.held.get(username, ()))
 
-def organisation_id_of(department_code: str) -> int | None:
-    return Organisation.objects.filter(code=department_code).values_list("pk", flat=True).first()
+    def facts(self, number: str, today: dt.date) -> CaseFacts:
+        events = self.events[number]
+        case = self.cases.get(number)
+        related = [
+            r
+            for r in self.related.get(case.applicant_key if case else "", [])
+            if r.case_number != number
+        ]
+        return case_facts(
+            events,
+            get_working_calendar(),
+            reference=self.references.get(str(events[0].get("item_code", ""))),
+            related=related,
+            decider_has_role=self.has_role(number),
+            # "*" keeps the set non-empty, so the rule checks the code (empty means unchecked).
+            known_region_codes=set(self.region_paths) | {"*"},
+            received=self.received[number],
+            today=today,
+        )
 
-
-def case_target(case: SupervisedCase | None, facts: CaseFacts) -> Target:
-    if case is not None:
+    def target(self, number: str, facts: CaseFacts) -> Target:
+        case = self.cases.get(number)
+        if case is not None:
+            return Target(
+                key=number,
+                case_number=number,
+                item_code=case.item_code,
+                department_code=case.department_code,
+                region_path=case.region_path,
+                organisation_id=case.organisation_id,
+            )
         return Target(
-            key=case.case_number,
-            case_number=case.case_number,
-            item_code=case.item_code,
-            department_code=case.department_code,
-            region_path=case.region_path,
-            organisation_id=case.organisation_id,
+            key=number,
+            case_number=number,
+            item_code=facts.item_code,
+            department_code=facts.department_code,
+            region_path=self.region_paths.get(facts.region_code, ""),
+            organisation_id=self.organisation_ids.get(facts.department_code),
         )
-    return Target(
-        key=facts.case_number,
-        case_number=facts.case_number,
-        item_code=facts.item_code,
-        department_code=facts.department_code,
-        region_path=region_path_of(facts.region_code),
-        organisation_id=organisation_id_of(facts.department_code),
-    )
+
+
+class SettingsCache:
+    """Resolved rule settings per (department, item), from one read of the table."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.rules = rules_for(scope)
+        codes = [r.code for r in self.rules]
+        self.rows = list(
+            RuleSetting.objects.filter(rule_code__in=codes).values(
+                "rule_code", "department_code", "item_code", "enabled", "parameters"
+            )
+        )
+        self.cache: dict[tuple[str, str], dict[str, dict[str, Any] | None]] = {}
+
+    def resolve(self, department_code: str, item_code: str) -> dict[str, dict[str, Any] | None]:
+        key = (department_code, item_code)
+        if key not in self.cache:
+            self.cache[key] = resolve_rows(self.rules, self.rows, department_code, item_code)
+        return self.cache[key]
+
+    def run(self, facts: Any, department_code: str, item_code: str = "") -> list[Hit]:
+        settings = self.resolve(department_code, item_code)
+        hits: list[Hit] = []
+        for rule in self.rules:
+            parameters = settings[rule.code]
+            if parameters is not None:
+                hits.extend(rule.check(facts, parameters))
+        return hits
+
+
+def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[Finding]:
+    """Run the enabled case rules on many cases at once (批量评估); idempotent.
+
+    Cases whose submission has not arrived (incomplete) are not judged. Runs in
+    the caller's transaction when there is one (the ingest service's).
+    """
+    numbers = sorted(set(case_numbers))
+    if not numbers:
+        return []
+    today = timezone.localdate()
+    with transaction.atomic():
+        batch = CaseBatch(numbers)
+        settings = SettingsCache(Scope.CASE)
+        pairs: list[tuple[Target, Hit]] = []
+        for number in numbers:
+            if number not in batch.events or submission_of(batch.events[number]) is None:
+                continue
+            facts = batch.facts(number, today)
+            target = batch.target(number, facts)
+            hits = settings.run(facts, target.department_code, facts.item_code)
+            pairs.extend((target, hit) for hit in hits)
+        return record_hits(hits=pairs, actor=actor)
 
 
 def evaluate_case(*, case_number: str, actor: Any = ENGINE) -> list[Finding]:
-    """Run the enabled case rules on one case and upsert its findings (评估办件); idempotent.
-
-    A case whose submission has not arrived yet (incomplete) is not judged.
-    Runs in the caller's transaction when there is one (the ingest service's).
-    """
-    with transaction.atomic():
-        case = SupervisedCase.objects.filter(case_number=case_number).first()
-        facts = load_case_facts(case, case_number)
-        if facts is None or facts.submission is None:
-            return []
-        hits = run_rules(Scope.CASE, facts, facts.department_code, facts.item_code)
-        target = case_target(case, facts)
-        return record_hits(hits=[(target, hit) for hit in hits], actor=actor)
+    """Run the enabled case rules on one case and upsert its findings (评估办件); idempotent."""
+    return evaluate_cases(case_numbers=[case_number], actor=actor)
 
 
 def evaluate_catalogue(
