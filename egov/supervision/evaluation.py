@@ -53,6 +53,14 @@ ENGINE = "supervision-engine"
 DECIDING_ROLE = "leader"
 
 
+CHUNK = 500
+
+
+def chunked(values: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 @dataclass(frozen=True)
 class Target:
     """What a finding is about: a case, a catalogue item, or a department's day."""
@@ -82,16 +90,22 @@ def existing_findings(pairs: Sequence[tuple[Target, Hit]]) -> dict[str, Finding]
     rule and case made by another path (the scan's time-limit findings).
     """
     prints = [fingerprint(h.rule_code, t.key, h.discriminator) for t, h in pairs]
-    found = {f.fingerprint: f for f in Finding.objects.filter(fingerprint__in=prints)}
+    found = {
+        f.fingerprint: f
+        for part in chunked(prints)
+        for f in Finding.objects.filter(fingerprint__in=part)
+    }
     plain = {
         (h.rule_code, t.case_number) for t, h in pairs if not h.discriminator and t.case_number
     }
-    if plain:
-        others = Finding.objects.filter(
-            rule_code__in={r for r, _ in plain}, case_number__in={c for _, c in plain}
-        ).exclude(fingerprint__in=prints)
+    rules = {r for r, _ in plain}
+    for part in chunked(sorted({c for _, c in plain})):
+        others = Finding.objects.filter(rule_code__in=rules, case_number__in=part)
         for finding in others:
-            if (finding.rule_code, finding.case_number) in plain:
+            if (
+                finding.fingerprint not in found
+                and (finding.rule_code, finding.case_number) in plain
+            ):
                 found.setdefault(fingerprint(finding.rule_code, finding.case_number, ""), finding)
     return found
 
@@ -230,13 +244,6 @@ def run_rules(scope: Scope, facts: Any, department_code: str, item_code: str = "
 
 
 # --- Case facts, loaded for many cases at once ------------------------------------------
-
-CHUNK = 500
-
-
-def chunked(values: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def reference_facts(item: ReferenceItem | None) -> ReferenceFacts | None:
