@@ -15,6 +15,9 @@ def add_area_routers() -> None:
     from egov.supervision.api_statistics import router as statistics_router
 
     router.add_router("", statistics_router)
+    from egov.supervision.ingest_api import router as ingest_router
+
+    router.add_router("", ingest_router)
 
 
 add_area_routers()

@@ -152,12 +152,12 @@ def schema_problem(event: Any) -> Problem | None:
         return Problem(ErrorCode.MISSING_FIELD, "type", "缺少字段")
     if kind not in KNOWN_TYPES:
         return Problem(ErrorCode.UNKNOWN_TYPE, "type", f"未知的事件类型 {str(kind)[:40]!r}")
-    errors = sorted(validator().iter_errors(event), key=lambda e: (len(e.absolute_path), e.path))
+    errors = list(validator().iter_errors(event))
     if not errors:
         return None
-    # Prefer the most precise error: a missing field, else the deepest one.
-    missing = [e for e in errors if e.validator == "required"]
-    chosen = missing[0] if missing else errors[-1]
+    # The most precise error: the deepest; at equal depth a missing field first.
+    chosen = min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "required"))
+    missing = chosen.validator == "required"
     code = ErrorCode.MISSING_FIELD if missing else ErrorCode.SCHEMA_INVALID
     reason = "缺少字段" if missing else str(chosen.message)[:200]
     return Problem(code, error_field(chosen), reason)
@@ -178,7 +178,7 @@ def submission_day_problem(event: Mapping[str, Any]) -> Problem | None:
 
 
 def event_problem(
-    event: Any, known_regions: set[str], now: dt.datetime, skew: dt.timedelta
+    event: Any, known_regions: dict[str, str], now: dt.datetime, skew: dt.timedelta
 ) -> Problem | None:
     """The first reason to refuse one event on its own, or None."""
     problem = schema_problem(event)
@@ -198,14 +198,22 @@ def event_problem(
     return None
 
 
-def region_codes_in(events: Sequence[Any]) -> set[str]:
-    """The region codes the batch names that exist (one query)."""
+def scope_problem(event: Any, known: dict[str, str], scope_path: str) -> Problem | None:
+    """An event of a region outside the sender's own."""
+    if scope_path and not known.get(event["region_code"], "").startswith(scope_path):
+        reason = "不在本系统所属机构的辖区内"
+        return Problem(ErrorCode.PERMISSION_DENIED, "region_code", reason)
+    return None
+
+
+def region_codes_in(events: Sequence[Any]) -> dict[str, str]:
+    """The region codes the batch names that exist, with their paths (one query)."""
     codes: set[str] = set()
     for event in events:
         if isinstance(event, Mapping):
             codes.add(str(event.get("region_code", ""))[:6])
             codes.add(str(event.get("case_number", ""))[:6])
-    return set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "path"))
 
 
 # --- the batch ---------------------------------------------------------------------------
@@ -328,15 +336,22 @@ def ingest_in_transaction(
     now: dt.datetime | None = None,
     skew: dt.timedelta = DEFAULT_SKEW,
     evaluate: bool = True,
+    scope_path: str = "",
 ) -> IngestReport:
-    """:func:`ingest_events` inside the caller's transaction (the outbox subscriber's)."""
+    """:func:`ingest_events` inside the caller's transaction (the outbox subscriber's).
+
+    ``scope_path``: a region path; events of departments outside it are refused
+    (an external system may only report its own organisation's region).
+    """
     if source not in Source.values:
         raise ValueError(f"source: one of {', '.join(Source.values)}")
     moment = now or timezone.now()
     batch = Batch(events)
     known = region_codes_in(events)
     for index, event in enumerate(events):
-        problem = event_problem(event, known, moment, skew)
+        problem = event_problem(event, known, moment, skew) or scope_problem(
+            event, known, scope_path
+        )
         if problem is None:
             batch.good[index] = event
         else:
@@ -374,6 +389,7 @@ def ingest_events(
     source_system: str = "",
     actor: Any,
     now: dt.datetime | None = None,
+    scope_path: str = "",
 ) -> IngestReport:
     """Check, keep and project a batch of case events (采集); per-event results.
 
@@ -382,7 +398,12 @@ def ingest_events(
     """
     with transaction.atomic(durable=True):
         return ingest_in_transaction(
-            events=events, source=source, source_system=source_system, actor=actor, now=now
+            events=events,
+            source=source,
+            source_system=source_system,
+            actor=actor,
+            now=now,
+            scope_path=scope_path,
         )
 
 
