@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from egov.supervision import views_dashboard
+from egov.supervision import views_complaints, views_dashboard, views_findings
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -11,4 +11,16 @@ urlpatterns: list = [
         views_dashboard.statistics_export,
         name="statistics_export",
     ),
+    # findings, notices, alerts, complaints (S3)
+    path("findings/", views_findings.finding_list, name="findings"),
+    path("findings/cards/", views_findings.issue_cards, name="issue_cards"),
+    path("findings/<int:pk>/", views_findings.finding_detail, name="finding"),
+    path("findings/<int:pk>/<str:action>/", views_findings.finding_action, name="finding_action"),
+    path("notices/", views_findings.notice_list, name="notices"),
+    path("notices/<str:number>/", views_findings.notice_detail, name="notice"),
+    path("notices/<str:number>/<str:action>/", views_findings.notice_action, name="notice_action"),
+    path("alerts/", views_findings.alert_list, name="alerts"),
+    path("alerts/read/", views_findings.alert_read, name="alert_read"),
+    path("complaints/", views_complaints.complaint_list, name="complaints"),
+    path("complaints/new/", views_complaints.complaint_new, name="complaint_new"),
 ]

@@ -117,3 +117,33 @@ def make_finding(
     }
     values.update(fields)
     return Finding.objects.create(**values)
+
+
+def store(story: Any) -> None:
+    """A factories.CaseStory's events as the engine keeps them, and its case row."""
+    from egov.supervision.models import CaseEvent
+    from egov.supervision.tests.factories import supervised_case
+
+    for event in story.events:
+        CaseEvent.objects.create(
+            event_id=event["event_id"],
+            case_number=event["case_number"],
+            type=event["type"],
+            occurred_at=dt.datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00")),
+            source="internal",
+            department_code=event["department_code"],
+            region_code=event["region_code"],
+            payload=event,
+        )
+    supervised_case(case_number=story.number)
+
+
+def online_case_of(username: str) -> Any:
+    """A case submitted online from this account (the actor of its submission)."""
+    from egov.supervision.tests.factories import CaseStory, at
+
+    story = CaseStory(received=at(2026, 10, 12))
+    story.events[0]["actor"]["id"] = username
+    story.accept(at(2026, 10, 13))
+    store(story)
+    return story

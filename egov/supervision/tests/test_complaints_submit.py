@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from egov.core.models import AuditEntry, Event
@@ -11,35 +9,11 @@ from egov.core.testing import make_citizen, make_staff
 from egov.supervision import findings
 from egov.supervision.complaints import my_complaints, submit_complaint
 from egov.supervision.errors import ErrorCode, SupervisionError
-from egov.supervision.models import CaseEvent, Complaint, Finding
-from egov.supervision.tests.factories import CaseStory, at, citizen_applicant, supervised_case
+from egov.supervision.models import Complaint, Finding
+from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
+from egov.supervision.tests.lit_cases import online_case_of, store
 
 pytestmark = pytest.mark.django_db
-
-
-def store(story: CaseStory) -> None:
-    """The story's events as the engine keeps them, and its case row."""
-    for event in story.events:
-        CaseEvent.objects.create(
-            event_id=event["event_id"],
-            case_number=event["case_number"],
-            type=event["type"],
-            occurred_at=dt.datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00")),
-            source="internal",
-            department_code=event["department_code"],
-            region_code=event["region_code"],
-            payload=event,
-        )
-    supervised_case(case_number=story.number)
-
-
-def online_case_of(username: str) -> CaseStory:
-    """A case submitted online from this account (the actor of its submission)."""
-    story = CaseStory(received=at(2026, 10, 12))
-    story.events[0]["actor"]["id"] = username
-    story.accept(at(2026, 10, 13))
-    store(story)
-    return story
 
 
 def written() -> tuple[int, int, int, int]:
