@@ -21,6 +21,7 @@ class SupervisionConfig(AppConfig):
 
         collection.register()  # our approvals' case events and ItemPublished, by the outbox
         register_dashboard_menu()
+        register_findings_menu()
 
 
 def register_dashboard_menu() -> None:
@@ -33,4 +34,22 @@ def register_dashboard_menu() -> None:
     )
     register_menu_entry(
         MenuEntry(VIEW, _("统计分析"), "supervision:statistics", _("按地区、部门、事项统计与导出"))
+    )
+
+
+def register_findings_menu() -> None:
+    """Findings, notices and alerts in the workbench menu (S3)."""
+    from egov.core.menu import MenuEntry, register_menu_entry
+    from egov.supervision.permissions import RESPOND, VIEW
+
+    register_menu_entry(
+        MenuEntry(VIEW, _("监察发现"), "supervision:findings", _("规则发现、督办、升级、黄牌红牌"))
+    )
+    register_menu_entry(
+        MenuEntry(RESPOND, _("督办通知"), "supervision:notices", _("本部门收到的督办与反馈"))
+    )
+    register_menu_entry(
+        MenuEntry(
+            "workbench.view", _("我的提醒"), "supervision:alerts", _("办件临期、超期等预警提醒")
+        )
     )
