@@ -545,7 +545,10 @@ def evaluate_department_day(
 
 def closure_days(case_numbers: Iterable[str]) -> set[tuple[str, dt.date]]:
     """The (department, local day) pairs on which these cases were decided or concluded."""
-    rows = CaseEvent.objects.filter(
-        case_number__in=list(case_numbers), type__in=("CaseDecided", "CaseConcluded")
-    ).values_list("department_code", "occurred_at")
-    return {(code, at.astimezone(SHANGHAI).date()) for code, at in rows}
+    days: set[tuple[str, dt.date]] = set()
+    for part in chunked(sorted(set(case_numbers))):
+        rows = CaseEvent.objects.filter(
+            case_number__in=part, type__in=("CaseDecided", "CaseConcluded")
+        ).values_list("department_code", "occurred_at")
+        days |= {(code, at.astimezone(SHANGHAI).date()) for code, at in rows}
+    return days
