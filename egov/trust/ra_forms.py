@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from egov.trust.errors import TrustError
+from egov.trust.errors import ErrorCode, TrustError
 from egov.trust.pki.profiles import REASON_CODES
 from egov.trust.registration import HOLDER_REASONS
 
@@ -145,9 +145,28 @@ class RevokeForm(forms.Form):
         self.fields["reason"].choices = reason_choices(officer=officer)
 
 
+CODE_MESSAGES = {
+    ErrorCode.MALFORMED: _("格式不正确"),
+    ErrorCode.BAD_SIGNATURE: _("签名验证失败（国密证书请求须以 ID 1234567812345678 签名）"),
+    ErrorCode.OWN_APPLICATION: _("不能审核本人的申请（双人原则）"),
+    ErrorCode.NOT_PENDING: _("该申请已审核完毕，不能再次审核"),
+    ErrorCode.WRONG_PASSWORD: _("口令不正确"),
+    ErrorCode.ALREADY_DELIVERED: _("私钥已下载过一次，平台不再保存；如遗失请吊销证书后重新申请"),
+    ErrorCode.WRONG_PASSPHRASE: _("CA 口令不正确"),
+    ErrorCode.NO_CA: _("该密码套件尚未建立 CA"),
+    ErrorCode.ALREADY_REVOKED: _("证书已吊销"),
+    ErrorCode.NOT_FOUND: _("未找到"),
+}
+
+
 def show_error(form: forms.Form, error: TrustError) -> None:
-    """Put a service refusal on the form: on its field when the form has it, else on top."""
+    """Put a service refusal on the form: on its field when the form has it, else on top.
+
+    The message is the field's label, a Chinese summary of the code when there
+    is one, and the service's own reason (which names the detail).
+    """
     field = {"pkcs12_password": "password"}.get(error.field, error.field)
     label = FIELD_LABELS.get(error.field, error.field)
-    message = f"{label}：{error.reason}"
+    summary = CODE_MESSAGES.get(error.code)
+    message = f"{label}：{summary}（{error.reason}）" if summary else f"{label}：{error.reason}"
     form.add_error(field if field in form.fields else None, message)

@@ -151,7 +151,10 @@ def test_refusals_on_the_review_page(ca_sm, citizen, ra_officer, ra_officer_qiqi
     before = written()
     response = signed_in(ra_officer).post(url + "approve/", {"identity_check": "x"})
     assert response.status_code == 400
-    assert "申请编号：already decided (rejected)" in response.content.decode()
+    assert (
+        "申请编号：该申请已审核完毕，不能再次审核（already decided (rejected)"
+        in response.content.decode()
+    )
     assert written() == before
 
 
@@ -192,14 +195,16 @@ def test_the_holder_downloads_the_chain_and_the_pkcs12_once(ca_sm, citizen, ra_o
     url = f"/trust/ra/applications/{application.number}/pkcs12/"
     wrong = client.post(url, {"password": "not-the-password"})
     assert wrong.status_code == 400
-    assert "PKCS#12 口令：not the password given when applying" in wrong.content.decode()
+    assert (
+        "PKCS#12 口令：口令不正确（not the password given when applying）" in wrong.content.decode()
+    )
     pfx = client.post(url, {"password": P12_PASSWORD})
     assert pfx.status_code == 200
     assert pfx["Content-Type"] == "application/x-pkcs12"
     assert pfx["Cache-Control"] == "no-store"
     again = client.post(url, {"password": P12_PASSWORD})
     assert again.status_code == 400
-    assert "downloaded once already" in again.content.decode()
+    assert "私钥已下载过一次" in again.content.decode()
     page = client.get(f"/trust/ra/applications/{application.number}/").content.decode()
     assert "平台已删除私钥" in page
 
