@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from egov.core.permissions import may
@@ -36,6 +37,8 @@ from egov.trust.ra_forms import (
 )
 
 PAGE_SIZE = 50
+secret_fields = sensitive_post_parameters("password", "password_again")
+"""Error reports (a 500 mailed to the admins) show these POST fields as ********."""
 Status = CertificateApplication.Status
 
 
@@ -55,6 +58,7 @@ def _not_found_or_raise(error: TrustError) -> None:
         raise Http404 from None
 
 
+@secret_fields
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     """Apply for a certificate (申请数字证书)."""
@@ -205,6 +209,7 @@ def reject(request: HttpRequest, number: str) -> HttpResponse:
     return _application_page(request, application, forms={"reject_form": form}, status=400)
 
 
+@secret_fields
 @login_required
 @require_POST
 def pkcs12(request: HttpRequest, number: str) -> HttpResponse:
@@ -306,6 +311,7 @@ def revoke(request: HttpRequest, serial: str) -> HttpResponse:
     )
 
 
+@secret_fields
 @login_required
 @require_POST
 def renew(request: HttpRequest, serial: str) -> HttpResponse:
