@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from egov.core.models import User
 from egov.supervision.insert_select import insert_select
-from egov.supervision.models import Alert, Light, SupervisedCase
+from egov.supervision.models import Alert, Light, Severity, SupervisedCase, SupervisionNotice
 
 KIND_CASE_LIGHT = "case_light"
+KIND_NOTICE_OVERDUE = "notice_overdue"
 ALERT_COLUMNS = (
     "recipient",
     "kind",
@@ -129,6 +130,41 @@ def record_light_alerts(now: dt.datetime | None = None) -> int:
             created += insert_select(Alert, ALERT_COLUMNS, handler_rows(level, now))
             created += insert_select(Alert, ALERT_COLUMNS, leader_rows(level, now))
     return created
+
+
+def record_overdue_notice_alerts(today: dt.date, now: dt.datetime | None = None) -> int:
+    """Alert the issuer of every notice past its due date without a response; how many new.
+
+    One alert per notice and due date (a notice sent back with a new due date
+    that passes again alerts again).
+    """
+    overdue = SupervisionNotice.objects.filter(
+        status__in=(SupervisionNotice.Status.SENT, SupervisionNotice.Status.REJECTED),
+        due_on__lt=today,
+    ).values_list("pk", "number", "due_on", "issued_by_id", "finding__case_number")
+    now = now or timezone.now()
+    rows = [
+        Alert(
+            recipient_id=issuer,
+            kind=KIND_NOTICE_OVERDUE,
+            level=Severity.RED,
+            case_number=case_number,
+            message=f"督办通知 {number} 已过反馈期限 {due_on}，部门尚未反馈",
+            fingerprint=f"notice-overdue:{pk}:{due_on}",
+            created_at=now,
+        )
+        for pk, number, due_on, issuer, case_number in overdue
+    ]
+    if not rows:
+        return 0
+    known = set(
+        Alert.objects.filter(fingerprint__in=[a.fingerprint for a in rows]).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    fresh = [alert for alert in rows if alert.fingerprint not in known]
+    Alert.objects.bulk_create(fresh, ignore_conflicts=True)
+    return len(fresh)
 
 
 def my_alerts(user: User) -> QuerySet[Alert]:

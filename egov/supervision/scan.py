@@ -222,3 +222,35 @@ def report(result: ScanResult) -> None:
     )
     payload = asdict(result) | {"today": result.today.isoformat()}
     publish("OpenCasesScanned", payload, aggregate=f"scan:{result.today.isoformat()}")
+
+
+@dataclass(frozen=True)
+class ScheduledRun:
+    """What the scheduled job did: the scan, new cards, overdue notices, alerts sent."""
+
+    scan: ScanResult
+    cards_issued: int
+    overdue_notice_alerts: int
+    alerts_sent: int
+
+
+def scheduled_scan(today: dt.date | None = None) -> ScheduledRun:
+    """The periodic job (huey task and ``egov supervision scan``): scan, cards, then send.
+
+    Each step is its own transaction; the alerts are sent after they are committed.
+    """
+    from egov.supervision.cards import issue_department_cards
+    from egov.supervision.notify import deliver_pending_alerts
+
+    today = today or timezone.localdate()
+    result = scan(today)
+    cards = issue_department_cards(today=today)
+    with transaction.atomic(durable=True):
+        overdue = alerts.record_overdue_notice_alerts(today)
+    delivery = deliver_pending_alerts()
+    return ScheduledRun(
+        scan=result,
+        cards_issued=len(cards),
+        overdue_notice_alerts=overdue,
+        alerts_sent=delivery.alerts,
+    )
