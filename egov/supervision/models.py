@@ -133,6 +133,9 @@ class SupervisedCase(models.Model):
             models.Index(fields=["is_open", "light"]),
             models.Index(fields=["is_open", "deadline"]),
             models.Index(fields=["department_code", "received_at"]),
+            # Statistics of a period and the weekly early-warning figures (S4).
+            models.Index(fields=["received_at"], name="supervised_received_idx"),
+            models.Index(fields=["decided_at"], name="supervised_decided_idx"),
         ]
 
     def __str__(self) -> str:
