@@ -220,7 +220,11 @@ class Finding(models.Model):
     class Meta:
         verbose_name = _("监察发现")
         verbose_name_plural = _("监察发现")
-        indexes = [models.Index(fields=["department_code", "found_at"])]
+        indexes = [
+            models.Index(fields=["department_code", "found_at"]),
+            # The scan's "no time-limit finding yet" anti-join probes by case and rule.
+            models.Index(fields=["case_number", "rule_code"], name="finding_case_rule"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_code} {self.case_number}"
