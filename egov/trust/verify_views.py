@@ -121,10 +121,19 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
             context["verdict"] = verdict
             context["label"] = status_label(verdict)
+            context["explanation"] = EXPLANATIONS[verdict.status]
         else:
             status = 400
     return render(request, "trust/verify/verify.html", context, status=status)
 
+
+EXPLANATIONS = {
+    "valid": _("文件自签名后未被改动，签名人的证书由本平台签发，签名时和现在都有效。"),
+    "invalid": _("文件与签名不符（文件被改动或签名损坏），或签名文件无法读取。"),
+    "signed_by_revoked": _("签名人的证书已被吊销；请看吊销时间与签名时间的先后。"),
+    "expired": _("签名人的证书在签名时或现在不在有效期内。"),
+    "unknown_signer": _("签名人的证书不是本平台CA签发的，无法确认签名人身份。"),
+}
 
 SIGN_REFUSALS = {
     ErrorCode.NOT_FOUND: _("您没有可用于签名的有效证书（已吊销、已过期或尚未签发）。"),

@@ -62,6 +62,7 @@ def test_other_file_is_invalid(client: Client, ca_sm: CertificateAuthority) -> N
     text = upload(client, b"another file", der).content.decode()
     assert "signature-invalid" in text
     assert "无效" in text
+    assert "文件与签名不符" in text
 
 
 def test_revoked_signer_shows_timing(
