@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from egov.trust import registration, selectors
 from egov.trust.errors import ErrorCode, TrustError
+from egov.trust.models import Certificate
 from egov.trust.pki.revocation import load_crl
 from egov.trust.tests.conftest import PASSPHRASE
 from egov.trust.tests.ra_support import (
@@ -89,3 +93,21 @@ def test_only_the_holder_renews(ca_sm, citizen, enterprise, ra_officer):
             renew(user, old.serial)
         assert (caught.value.code, caught.value.field) == (ErrorCode.NOT_FOUND, "serial")
     assert written() == before
+
+
+def test_a_certificate_near_expiry_is_marked_for_renewal(ca_sm, citizen, ra_officer, client):
+    soon = issued_for(citizen, ra_officer).certificate
+    later = issued_for(citizen, ra_officer).certificate
+    Certificate.objects.filter(pk=soon.pk).update(not_after=timezone.now() + dt.timedelta(days=10))
+    client.force_login(citizen)
+
+    page = client.get("/trust/ra/mine/").content.decode()
+
+    rows = {row.split("</tr>")[0] for row in page.split("<tr>") if "/trust/ra/certificates/" in row}
+    marked = {row for row in rows if "临近到期" in row}
+    assert len(marked) == 1
+    assert soon.serial in marked.pop()
+    assert any(later.serial in row and "临近到期" not in row for row in rows)
+    detail = client.get(f"/trust/ra/certificates/{soon.serial}/").content.decode()
+    assert "临近到期" in detail
+    assert "申请更新" in detail
