@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from egov.core.permissions import may
-from egov.trust import registration, services
+from egov.trust import registration, selectors, services
 from egov.trust.errors import ErrorCode, TrustError
 from egov.trust.models import Certificate, CertificateApplication
 from egov.trust.ra_forms import (
@@ -96,11 +96,8 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 
 
 def _status(certificate: Certificate) -> str:
-    from egov.trust.selectors import status_of
-
-    return {"good": _("有效"), "revoked": _("已吊销"), "expired": _("已过期")}[
-        status_of(certificate)
-    ]
+    labels = {"good": _("有效"), "revoked": _("已吊销"), "expired": _("已过期")}
+    return labels[selectors.status_of(certificate)]
 
 
 @login_required
