@@ -1,5 +1,7 @@
 """The platform's HTTP API (/api/v1), one django-ninja instance; apps add routers."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -33,6 +35,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         body |= {"code": "invalid_input", "errors": [{"field": "body", "reason": "not JSON"}]}
     return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """413 with code too_large, not Django's HTML 400, for a body over the upload limit."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    errors = [{"field": "body", "reason": f"larger than {limit} bytes"}]
+    return api.create_response(request, {"code": "too_large", "errors": errors}, status=413)
 
 
 def register_routers() -> None:

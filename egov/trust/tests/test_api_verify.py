@@ -173,4 +173,6 @@ def test_files_upload_missing_or_empty(client: Client, db: None) -> None:
 def test_body_over_the_request_limit_is_refused_not_a_500(client: Client, db: None) -> None:
     body = {"payload": b64(b"x" * (3 * 1024 * 1024)), "signature": "MAA="}
     response = client.post(URL, body, content_type="application/json")
-    assert response.status_code in (400, 413)
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert response.json()["errors"][0]["field"] == "body"
