@@ -22,6 +22,7 @@ class SupervisionConfig(AppConfig):
         collection.register()  # our approvals' case events and ItemPublished, by the outbox
         register_dashboard_menu()
         register_findings_menu()
+        register_rules_and_demo()
 
 
 def register_dashboard_menu() -> None:
@@ -53,3 +54,16 @@ def register_findings_menu() -> None:
             "workbench.view", _("我的提醒"), "supervision:alerts", _("办件临期、超期等预警提醒")
         )
     )
+
+
+def register_rules_and_demo() -> None:
+    """The rules page in the menu and the demo month, after the approvals catalogue (S2)."""
+    from egov.core.demo import register_demo_loader
+    from egov.core.menu import MenuEntry, register_menu_entry
+    from egov.supervision.demo import load_demo_supervision
+    from egov.supervision.permissions import VIEW
+
+    register_menu_entry(
+        MenuEntry(VIEW, _("监察规则"), "supervision:rules", _("规则、法律依据、参数与启停"))
+    )
+    register_demo_loader("supervision.month", load_demo_supervision)

@@ -35,7 +35,7 @@ from egov.supervision.violations import ItemSpec, Month, generate_month
 
 DEMO_ACTOR = "demo-loader"
 DEMO_SYSTEM = "demo-month"
-DEMO_CASES = 1500
+DEMO_CASES = 800
 DEMO_SEED = 2026
 BATCH = 2000
 

@@ -279,6 +279,7 @@ class CaseBatch:
     """Everything the case rules need for a set of cases, read in a few queries."""
 
     def __init__(self, numbers: Sequence[str]) -> None:
+        self.calendar = get_working_calendar()
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.received: dict[str, dict[str, tuple[dt.datetime, str]]] = {}
         for part in chunked(list(numbers)):
@@ -382,7 +383,7 @@ class CaseBatch:
         ]
         return case_facts(
             events,
-            get_working_calendar(),
+            self.calendar,
             reference=self.references.get(str(events[0].get("item_code", ""))),
             related=related,
             decider_has_role=self.has_role(number),

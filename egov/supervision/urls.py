@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from egov.supervision import views_complaints, views_dashboard, views_findings
+from egov.supervision import views_complaints, views_dashboard, views_findings, views_rules
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -23,4 +23,5 @@ urlpatterns: list = [
     path("alerts/read/", views_findings.alert_read, name="alert_read"),
     path("complaints/", views_complaints.complaint_list, name="complaints"),
     path("complaints/new/", views_complaints.complaint_new, name="complaint_new"),
+    path("rules/", views_rules.rule_list, name="rules"),  # rules and their settings (S2)
 ]

@@ -606,11 +606,13 @@ def has_fees(item: ItemSpec) -> bool:
 
 
 def gap(n: int) -> Callable[[ItemSpec], bool]:
-    return lambda item: item.statutory - item.promised >= n and item.promised >= 3
+    return lambda item: (
+        item.statutory - item.promised >= n and 3 <= item.promised <= item.statutory <= 30
+    )
 
 
 def roomy(item: ItemSpec) -> bool:
-    return item.promised >= 8
+    return 8 <= item.promised <= 30
 
 
 def inject_time(m: MonthBuilder) -> None:
