@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 from asn1crypto import x509
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, assume, given, settings
@@ -213,6 +214,30 @@ def test_verify_api_answers_anything_without_a_500(db: None, body: object) -> No
     answer = response.json()
     if response.status_code == 200:
         assert answer["status"] in STATUSES
+    else:
+        assert answer["code"] in ("invalid_input", "too_large")
+        assert answer["errors"]
+
+
+@FUZZ
+@given(
+    payload=st.one_of(st.none(), st.binary(max_size=200)),
+    signature=st.one_of(st.none(), st.binary(max_size=400)),
+    extra=st.dictionaries(st.sampled_from(["payload", "x"]), st.text(max_size=20), max_size=2),
+)
+def test_verify_files_api_answers_anything_without_a_500(
+    db: None, payload: bytes | None, signature: bytes | None, extra: dict
+) -> None:
+    form: dict[str, object] = dict(extra)
+    if payload is not None:
+        form["payload"] = SimpleUploadedFile("文件.bin", payload)
+    if signature is not None:
+        form["signature"] = SimpleUploadedFile("文件.bin.p7s", signature)
+    response = Client().post("/api/v1/trust/signatures/verify-files", form)
+    assert response.status_code in (200, 400, 413)
+    answer = response.json()
+    if response.status_code == 200:
+        assert answer["status"] == "invalid"
     else:
         assert answer["code"] in ("invalid_input", "too_large")
         assert answer["errors"]
