@@ -10,6 +10,10 @@
   (``SupervisedCase``) of one case or of every case, and the catalogue copy,
   from the stored events; prints counts. ``--evaluate`` runs the rules too.
 
+* ``scan [--date YYYY-MM-DD]``: the time-limit judgement of every open case
+  (时限扫描), department cards, overdue-notice alerts, alerts sent; the same
+  job the worker runs every 15 minutes.
+
 Each area adds its subcommand to :data:`SUBCOMMANDS` (name -> help, arguments, handler).
 """
 
@@ -203,6 +207,35 @@ def run_rebuild(command: BaseCommand, options: dict[str, Any]) -> None:
     command.stdout.write(line + (f"; findings {findings}" if options.get("evaluate") else ""))
 
 
+# --- scan (S3) ------------------------------------------------------------------------------
+
+
+def add_scan(parser: CommandParser) -> None:
+    parser.add_argument("--date", help="judge as of this local date YYYY-MM-DD (default: today)")
+
+
+def run_scan(command: BaseCommand, options: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from egov.supervision.scan import scheduled_scan
+
+    day = None
+    if options.get("date"):
+        try:
+            day = dt.date.fromisoformat(options["date"])
+        except ValueError:
+            raise CommandError(f"--date: expected YYYY-MM-DD, got {options['date']!r}") from None
+    run = scheduled_scan(day)
+    result = run.scan
+    command.stdout.write(
+        f"scanned {result.today}: red {result.turned_red}, yellow {result.turned_yellow}, "
+        f"green {result.turned_green} turned; re-dated {result.rejudged}; "
+        f"findings {result.findings_created}, alerts {result.alerts_created}; "
+        f"cards {run.cards_issued}; overdue notices {run.overdue_notice_alerts}; "
+        f"alerts sent {run.alerts_sent}"
+    )
+
+
 SUBCOMMANDS: dict[
     str, tuple[str, Callable[[CommandParser], None], Callable[[BaseCommand, dict], None]]
 ] = {
@@ -212,6 +245,7 @@ SUBCOMMANDS: dict[
         run_import,
     ),
     "rebuild": ("rebuild the projection from the stored events", add_rebuild, run_rebuild),
+    "scan": ("judge every open case's light, issue cards, send alerts", add_scan, run_scan),
 }
 
 
