@@ -1,6 +1,12 @@
 from django.urls import path, re_path
 
-from egov.supervision import views_complaints, views_dashboard, views_findings, views_rules
+from egov.supervision import (
+    views_cases,
+    views_complaints,
+    views_dashboard,
+    views_findings,
+    views_rules,
+)
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -24,4 +30,6 @@ urlpatterns: list = [
     path("complaints/", views_complaints.complaint_list, name="complaints"),
     path("complaints/new/", views_complaints.complaint_new, name="complaint_new"),
     path("rules/", views_rules.rule_list, name="rules"),  # rules and their settings (S2)
+    path("cases/", views_cases.case_list, name="cases"),  # the engine's cases (S1)
+    path("cases/<str:number>/", views_cases.case_detail, name="case"),
 ]
