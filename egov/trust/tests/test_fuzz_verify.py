@@ -34,6 +34,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+API_FUZZ = settings(FUZZ, max_examples=25)
 STATUSES = {"valid", "invalid", "signed_by_revoked", "expired", "unknown_signer"}
 FOREIGN_CA_KEY = {name: suite(name).generate_key() for name in ("sm", "intl")}
 
@@ -193,7 +194,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@FUZZ
+@API_FUZZ
 @given(
     body=st.one_of(
         st.dictionaries(st.sampled_from(["payload", "signature", "x"]), JSON_VALUES, max_size=3),
@@ -219,7 +220,7 @@ def test_verify_api_answers_anything_without_a_500(db: None, body: object) -> No
         assert answer["errors"]
 
 
-@FUZZ
+@API_FUZZ
 @given(
     payload=st.one_of(st.none(), st.binary(max_size=200)),
     signature=st.one_of(st.none(), st.binary(max_size=400)),
