@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -159,10 +160,16 @@ def load_month(month: Month, now: dt.datetime) -> dict[str, int]:
     return {"cases": len(numbers), "events": len(month.events), "findings": len(found)}
 
 
-def load_demo_supervision(cases: int = DEMO_CASES) -> dict[str, int]:
+def demo_size() -> int:
+    """Clean cases in the demo month: ``EGOV_DEMO_SUPERVISION_CASES`` (the tests set a few)."""
+    return int(getattr(settings, "EGOV_DEMO_SUPERVISION_CASES", DEMO_CASES))
+
+
+def load_demo_supervision(cases: int | None = None) -> dict[str, int]:
     """The demo month (演示月度办件) with violations of every rule; idempotent."""
     if CaseEvent.objects.filter(source_system=DEMO_SYSTEM).exists():
         return {}
+    cases = demo_size() if cases is None else cases
     now = timezone.now()
     with transaction.atomic():
         publish_pending_items(now)
@@ -170,6 +177,11 @@ def load_demo_supervision(cases: int = DEMO_CASES) -> dict[str, int]:
         if not items:
             return {}
         month = generate_month(
-            items, get_working_calendar(), now, cases=cases, seed=DEMO_SEED, rounds=2
+            items,
+            get_working_calendar(),
+            now,
+            cases=cases,
+            seed=DEMO_SEED,
+            rounds=2 if cases >= 400 else 1,
         )
         return load_month(month, now)

@@ -26,6 +26,7 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -484,6 +485,10 @@ def clean_plan(rng: random.Random, item: ItemSpec) -> Plan:
 # --- injections -----------------------------------------------------------------------
 
 
+class NoFittingItemError(ValueError):
+    """No catalogue item fits an injection (the injection is left out, not mislabelled)."""
+
+
 class MonthBuilder:
     """Generates clean and injected cases for one month."""
 
@@ -501,7 +506,7 @@ class MonthBuilder:
     def pick(self, test: Callable[[ItemSpec], bool] = lambda item: True) -> ItemSpec:
         fitting = [item for item in self.items if test(item)]
         if not fitting:
-            raise ValueError("no catalogue item fits this injection")
+            raise NoFittingItemError("no catalogue item fits this injection")
         return self.rng.choice(fitting)
 
     def working_instant(self, earliest_days: float, latest_days: float) -> dt.datetime:
@@ -616,61 +621,50 @@ def roomy(item: ItemSpec) -> bool:
 
 
 def inject_time(m: MonthBuilder) -> None:
-    m.injected("time.acceptance_late", m.pick(roomy), Plan(accept_days=m.rng.randint(6, 8)))
-    item = m.pick(gap(2))
-    m.injected(
-        "time.promised_overdue",
-        item,
-        Plan(over_limit=m.rng.randint(1, item.statutory - item.promised)),
-    )
-    item = m.pick(gap(1))
-    over = item.statutory - item.promised + m.rng.randint(1, 3)
-    m.injected(("time.statutory_overdue", "time.promised_overdue"), item, Plan(over_limit=over))
-    m.injected(
-        "time.special_procedure_overdue",
-        m.pick(roomy),
-        Plan(procedure=True, procedure_overrun=m.rng.randint(1, 3)),
-    )
-    item = m.pick(gap(2))
-    m.injected(
-        ("time.claim_mismatch", "time.promised_overdue"),
-        item,
-        Plan(over_limit=1, claim_on_time=True),
-    )
+    with suppress(NoFittingItemError):
+        m.injected("time.acceptance_late", m.pick(roomy), Plan(accept_days=m.rng.randint(6, 8)))
+    with suppress(NoFittingItemError):
+        item = m.pick(gap(2))
+        over = m.rng.randint(1, item.statutory - item.promised)
+        m.injected("time.promised_overdue", item, Plan(over_limit=over))
+    with suppress(NoFittingItemError):
+        item = m.pick(gap(1))
+        over = item.statutory - item.promised + m.rng.randint(1, 3)
+        m.injected(("time.statutory_overdue", "time.promised_overdue"), item, Plan(over_limit=over))
+    with suppress(NoFittingItemError):
+        overrun = Plan(procedure=True, procedure_overrun=m.rng.randint(1, 3))
+        m.injected("time.special_procedure_overdue", m.pick(roomy), overrun)
+    with suppress(NoFittingItemError):
+        claim = Plan(over_limit=1, claim_on_time=True)
+        m.injected(("time.claim_mismatch", "time.promised_overdue"), m.pick(gap(2)), claim)
 
 
 def inject_fees(m: MonthBuilder) -> None:
     approve = Plan()
-    m.injected(
-        "fee.not_in_catalogue",
-        m.pick(has_fees),
-        approve,
-        lambda c: set_data(c, "FeePaid", fee_name="加急服务费"),
-    )
-    m.injected(
-        "fee.over_standard",
-        m.pick(has_fees),
-        approve,
-        lambda c: set_data(c, "FeePaid", amount_fen=c.item.fees[0][1] + m.rng.randint(5, 50) * 100),
-    )
-    m.injected(
-        "fee.free_item",
-        m.pick(lambda i: not i.fees),
-        approve,
-        lambda c: insert_after(c, "CaseDecided", fee_event("工本费", 2000, "approved")),
-    )
-    m.injected(
-        "fee.on_unaccepted_case",
-        m.pick(has_fees),
-        Plan(outcome="refuse"),
-        lambda c: insert_after(c, "CaseRefused", fee_event(*c.item.fees[0], "refused"), 10),
-    )
-    m.injected(
-        "fee.refund_missing",
-        m.pick(lambda i: has_fees(i) and i.promised >= 3),
-        Plan(outcome="terminate"),
-        lambda c: insert_after(c, "CaseAccepted", fee_event(*c.item.fees[0], "accepted"), 10),
-    )
+    with suppress(NoFittingItemError):
+        rename = lambda c: set_data(c, "FeePaid", fee_name="加急服务费")  # noqa: E731
+        m.injected("fee.not_in_catalogue", m.pick(has_fees), approve, rename)
+    with suppress(NoFittingItemError):
+        extra = m.rng.randint(5, 50) * 100
+        more = lambda c: set_data(c, "FeePaid", amount_fen=c.item.fees[0][1] + extra)  # noqa: E731
+        m.injected("fee.over_standard", m.pick(has_fees), approve, more)
+    with suppress(NoFittingItemError):
+        charge = lambda c: insert_after(c, "CaseDecided", fee_event("工本费", 2000, "approved"))  # noqa: E731
+        m.injected("fee.free_item", m.pick(lambda i: not i.fees), approve, charge)
+    with suppress(NoFittingItemError):
+        m.injected(
+            "fee.on_unaccepted_case",
+            m.pick(has_fees),
+            Plan(outcome="refuse"),
+            lambda c: insert_after(c, "CaseRefused", fee_event(*c.item.fees[0], "refused"), 10),
+        )
+    with suppress(NoFittingItemError):
+        m.injected(
+            "fee.refund_missing",
+            m.pick(lambda i: has_fees(i) and i.promised >= 3),
+            Plan(outcome="terminate"),
+            lambda c: insert_after(c, "CaseAccepted", fee_event(*c.item.fees[0], "accepted"), 10),
+        )
 
 
 def break_check_character(case: Case) -> None:
@@ -687,25 +681,22 @@ def drop_required(case: Case) -> None:
 
 def inject_data(m: MonthBuilder) -> None:
     m.injected("data.identifier_invalid", m.pick(), Plan(), break_check_character)
-    first_item = m.pick()
-    first = m.injected((), first_item, Plan(), received=m.working_instant(24, 26))
-    renamed = dict(first.applicant, name=first.applicant["name"] + "某")
-    other = m.pick(lambda i: i.code != first_item.code)
-    m.injected(
-        "data.applicant_inconsistent",
-        other,
-        Plan(),
-        received=m.working_instant(12, 14),
-        applicant=renamed,
-    )
-    needs = m.pick(lambda i: any(needed for _, _, needed in i.materials))
-    m.injected("data.materials_missing", needs, Plan(), drop_required)
-    item = m.pick(lambda i: i.promised >= 5)
-    early = m.injected((), item, Plan(accept_days=1), received=m.working_instant(16, 18))
-    second = parse(early.events[0]["occurred_at"]) + dt.timedelta(minutes=10)
-    m.injected(
-        "data.duplicate_application", item, Plan(), received=second, applicant=early.applicant
-    )
+    with suppress(NoFittingItemError):
+        first_item = m.pick()
+        other = m.pick(lambda i: i.code != first_item.code)
+        first = m.injected((), first_item, Plan(), received=m.working_instant(24, 26))
+        renamed = dict(first.applicant, name=first.applicant["name"] + "某")
+        later = m.working_instant(12, 14)
+        m.injected("data.applicant_inconsistent", other, Plan(), received=later, applicant=renamed)
+    with suppress(NoFittingItemError):
+        needs = m.pick(lambda i: any(needed for _, _, needed in i.materials))
+        m.injected("data.materials_missing", needs, Plan(), drop_required)
+    with suppress(NoFittingItemError):
+        item = m.pick(lambda i: i.promised >= 5)
+        early = m.injected((), item, Plan(accept_days=1), received=m.working_instant(16, 18))
+        second = parse(early.events[0]["occurred_at"]) + dt.timedelta(minutes=10)
+        again = early.applicant
+        m.injected("data.duplicate_application", item, Plan(), received=second, applicant=again)
 
 
 def rename_decider(case: Case) -> None:
@@ -747,20 +738,24 @@ def inject_irregular(m: MonthBuilder) -> None:
     m.injected("irregular.timestamps", m.pick(), Plan(), backdate_decision)
     late = m.injected("irregular.timestamps", m.pick(), Plan())
     m.live.add(late.number)  # reported by a live feed only now: weeks after each step
-    m.injected("irregular.repeated_supplement", m.pick(roomy), Plan(supplement_after=2))
-    m.injected(
-        "irregular.suspension_overlong",
-        m.pick(roomy),
-        Plan(supplement_after=1, supplement_days=m.rng.randint(16, 20)),
-    )
+    with suppress(NoFittingItemError):
+        twice = Plan(supplement_after=2)
+        m.injected("irregular.repeated_supplement", m.pick(roomy), twice)
+    with suppress(NoFittingItemError):
+        long = Plan(supplement_after=1, supplement_days=m.rng.randint(16, 20))
+        m.injected("irregular.suspension_overlong", m.pick(roomy), long)
     m.injected("irregular.status_reversal", m.pick(), Plan(), reverse_status)
     m.injected("irregular.no_decision_document", m.pick(), Plan(decision="deny"), withhold_remedies)
 
 
 def inject_night_burst(m: MonthBuilder) -> None:
     """Six cases of one department decided and concluded within the hour before midnight."""
-    department = m.pick(lambda i: i.promised >= 5).department_code
-    items = [i for i in m.items if i.department_code == department and i.promised >= 5]
+    with suppress(NoFittingItemError):
+        night_burst(m, m.pick(lambda i: 5 <= i.promised <= 30).department_code)
+
+
+def night_burst(m: MonthBuilder, department: str) -> None:
+    items = [i for i in m.items if i.department_code == department and 5 <= i.promised <= 30]
     received = m.working_instant(18, 20)
     night_day = m.calendar.add_working_days(local_day(received), 3)
     for index in range(6):
