@@ -18,6 +18,9 @@ def add_area_routers() -> None:
     from egov.supervision.ingest_api import router as ingest_router
 
     router.add_router("", ingest_router)
+    from egov.supervision.api_findings import router as findings_router
+
+    router.add_router("", findings_router)
 
 
 add_area_routers()

@@ -1,0 +1,257 @@
+"""Findings, notices, complaints and alerts over the API (/api/v1/supervision/…).
+
+The same services as the pages, with a signed-in session (``django_auth``,
+which checks the CSRF token). Refusals answer ``{"code", "message",
+"errors": [{"field", "reason"}]}`` with the code from
+:class:`~egov.supervision.errors.ErrorCode`: 400 bad input, 403 a role is
+missing, 404 not found (missing and forbidden alike), 409 out of order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from egov.supervision import alerts, findings
+from egov.supervision import finding_selectors as selectors
+from egov.supervision.complaints import submit_complaint
+from egov.supervision.errors import ErrorCode, SupervisionError
+
+router = Router(tags=["supervision"])
+
+STATUS_OF = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.WRONG_STATE: 409,
+    ErrorCode.CANNOT_ESCALATE: 409,
+    ErrorCode.NO_DEPARTMENT: 409,
+}
+
+
+class FieldError(Schema):
+    field: str | None
+    reason: str
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    errors: list[FieldError] = []
+
+
+PROBLEMS = {400: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut}
+
+
+def answers_supervision_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a SupervisionError into its status and JSON body."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except SupervisionError as exc:
+            return Status(STATUS_OF.get(exc.code, 400), exc.as_dict())
+
+    return wrapper
+
+
+class FindingOut(Schema):
+    id: int
+    rule_code: str
+    category: str
+    severity: str
+    status: str
+    case_number: str
+    item_code: str
+    department_code: str
+    region_path: str
+    summary: str
+    evidence: dict[str, Any]
+    found_at: dt.datetime
+    closed_at: dt.datetime | None
+    escalated_to: str | None = None
+
+    @staticmethod
+    def resolve_escalated_to(obj: Any) -> str | None:
+        return obj.escalated_to_id
+
+
+class NoticeOut(Schema):
+    number: str
+    finding_id: int
+    department: str
+    status: str
+    due_on: dt.date
+    instructions: str
+    response_kind: str
+    response: str
+    review_note: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_department(obj: Any) -> str:
+        return obj.department.code
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return findings.is_overdue(obj)
+
+
+class NoticeIn(Schema):
+    due_days: int
+    instructions: str
+
+
+class ResponseIn(Schema):
+    kind: str
+    text: str
+
+
+class ReviewIn(Schema):
+    note: str = ""
+    due_days: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ComplaintIn(Schema):
+    case_number: str
+    category: str
+    text: str
+    contact: str = ""
+
+
+class ComplaintOut(Schema):
+    number: str
+    case_number: str
+    category: str
+    finding_id: int | None
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    level: str
+    case_number: str
+    message: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+@router.get("/findings", response={200: list[FindingOut], 403: ProblemOut}, auth=django_auth)
+@paginate(LimitOffsetPagination)
+def list_findings(
+    request: HttpRequest,
+    rule: str = "",
+    category: str = "",
+    severity: str = "",
+    status: str = "",
+    department: str = "",
+    case: str = "",
+) -> Any:
+    """The findings the caller may view (VIEW over their region), newest first."""
+    filters = selectors.FindingFilters(rule, category, severity, status, department, case)
+    return selectors.findings_list(request.user, filters)
+
+
+@router.get("/findings/{finding_id}", response={200: FindingOut, **PROBLEMS}, auth=django_auth)
+@answers_supervision_errors
+def get_finding(request: HttpRequest, finding_id: int) -> Any:
+    """One finding with its evidence."""
+    return findings.access_finding(request.user, finding_id, lock=False)
+
+
+@router.post(
+    "/findings/{finding_id}/notices", response={201: NoticeOut, **PROBLEMS}, auth=django_auth
+)
+@answers_supervision_errors
+def issue_notice(request: HttpRequest, finding_id: int, body: NoticeIn) -> Any:
+    """Send the department a supervision notice (督办) about the finding."""
+    notice = findings.issue_notice(
+        actor=request.user,
+        finding_id=finding_id,
+        due_days=body.due_days,
+        instructions=body.instructions,
+    )
+    return Status(201, notice)
+
+
+@router.post(
+    "/findings/{finding_id}/escalate", response={200: FindingOut, **PROBLEMS}, auth=django_auth
+)
+@answers_supervision_errors
+def escalate(request: HttpRequest, finding_id: int, body: ReasonIn) -> Any:
+    """Hand the finding to the parent region's supervisors (升级)."""
+    return findings.escalate_finding(actor=request.user, finding_id=finding_id, reason=body.reason)
+
+
+@router.post(
+    "/findings/{finding_id}/dismiss", response={200: FindingOut, **PROBLEMS}, auth=django_auth
+)
+@answers_supervision_errors
+def dismiss(request: HttpRequest, finding_id: int, body: ReasonIn) -> Any:
+    """Withdraw a finding raised in error (撤销)."""
+    return findings.dismiss_finding(actor=request.user, finding_id=finding_id, reason=body.reason)
+
+
+@router.get("/notices/{number}", response={200: NoticeOut, **PROBLEMS}, auth=django_auth)
+@answers_supervision_errors
+def get_notice(request: HttpRequest, number: str) -> Any:
+    """One notice, for its supervisors and its department."""
+    return findings.access_notice(request.user, number, lock=False)
+
+
+@router.post("/notices/{number}/response", response={200: NoticeOut, **PROBLEMS}, auth=django_auth)
+@answers_supervision_errors
+def respond(request: HttpRequest, number: str, body: ResponseIn) -> Any:
+    """The department's explanation or rectification report (情况说明 / 整改报告)."""
+    return findings.respond_to_notice(
+        actor=request.user, number=number, kind=body.kind, text=body.text
+    )
+
+
+@router.post("/notices/{number}/accept", response={200: NoticeOut, **PROBLEMS}, auth=django_auth)
+@answers_supervision_errors
+def accept(request: HttpRequest, number: str, body: ReviewIn) -> Any:
+    """Accept the response: the finding is closed."""
+    return findings.accept_response(actor=request.user, number=number, note=body.note)
+
+
+@router.post("/notices/{number}/reject", response={200: NoticeOut, **PROBLEMS}, auth=django_auth)
+@answers_supervision_errors
+def reject(request: HttpRequest, number: str, body: ReviewIn) -> Any:
+    """Send the response back with a new due date (退回重办)."""
+    return findings.reject_response(
+        actor=request.user, number=number, note=body.note, due_days=body.due_days or ""
+    )
+
+
+@router.post("/complaints", response={201: ComplaintOut, **PROBLEMS}, auth=django_auth)
+@answers_supervision_errors
+def complain(request: HttpRequest, body: ComplaintIn) -> Any:
+    """A citizen's or enterprise's complaint about one of its cases (效能投诉)."""
+    complaint = submit_complaint(
+        actor=request.user,
+        case_number=body.case_number,
+        category=body.category,
+        text=body.text,
+        contact=body.contact,
+    )
+    return Status(201, complaint)
+
+
+@router.get("/alerts", response={200: list[AlertOut], 403: ProblemOut}, auth=django_auth)
+@paginate(LimitOffsetPagination)
+def my_alerts(request: HttpRequest, unread: bool = False) -> Any:
+    """The caller's alerts (我的提醒), unread first."""
+    rows = alerts.my_alerts(request.user)
+    return rows.filter(read_at__isnull=True) if unread else rows
