@@ -27,6 +27,14 @@ CATEGORY_COLOUR = "#1f5fa8"
 HEIGHT = 340
 
 
+def count_axis(most: int) -> dict[str, object]:
+    """An axis of counts: whole-number ticks when the counts are small (no 0.5 case)."""
+    axis: dict[str, object] = {"rangemode": "tozero", "tickformat": ",d"}
+    if most < 10:
+        axis |= {"tick0": 0, "dtick": 1}
+    return axis
+
+
 def lights_chart(counts: Mapping[str, int]) -> str:
     """Open cases by light (在办亮灯), a donut."""
     shown = [(light, n) for light, n in counts.items() if n]
@@ -74,8 +82,18 @@ def volume_chart(rows: Sequence[Figures], title: str) -> str:
     names = [row.name for row in rows]
     figure = go.Figure(
         data=[
-            go.Bar(name=str(_("收件")), x=names, y=[row.received for row in rows]),
-            go.Bar(name=str(_("办结")), x=names, y=[row.concluded for row in rows]),
+            go.Bar(
+                name=str(_("收件")),
+                x=names,
+                y=[row.received for row in rows],
+                marker_color=CATEGORY_COLOUR,
+            ),
+            go.Bar(
+                name=str(_("办结")),
+                x=names,
+                y=[row.concluded for row in rows],
+                marker_color="#7fa7d6",
+            ),
             go.Bar(
                 name=str(_("监察发现")),
                 x=names,
@@ -84,7 +102,8 @@ def volume_chart(rows: Sequence[Figures], title: str) -> str:
             ),
         ]
     )
-    figure.update_layout(barmode="group", title=title, height=HEIGHT)
+    most = max(max(row.received, row.findings) for row in rows)
+    figure.update_layout(barmode="group", title=title, height=HEIGHT, yaxis=count_axis(most))
     return fragment(figure, "chart-volume")
 
 
@@ -116,5 +135,6 @@ def findings_chart(categories: Sequence[FindingCount]) -> str:
         title=str(_("监察发现（按类别）")),
         height=HEIGHT,
         yaxis={"autorange": "reversed"},
+        xaxis=count_axis(max(row.findings for row in categories)),
     )
     return fragment(figure, "chart-findings")

@@ -24,7 +24,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, CharField, Count, F, FloatField, Max, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -457,51 +471,83 @@ class DepartmentWeeks:
     weeks: list[WeekFigures]
 
 
+class WeeksSince(Func):
+    """Whole weeks from ``start`` to a datetime column (0 in the first week), in SQL.
+
+    SQLite: ``julianday`` differences; PostgreSQL: the interval's seconds. Both
+    native, so grouping by week costs no per-row Python (Django's TruncWeek
+    runs a Python function per row on SQLite).
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, start: dt.datetime) -> None:
+        super().__init__(F(column), Value(start, output_field=DateTimeField()))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST((julianday(%(expressions)s)) / 7 AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 604800)::integer",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
 def department_weeks(scope: ViewScope, today: dt.date, weeks: int) -> list[DepartmentWeeks]:
     """Decisions by department and week over the last ``weeks`` weeks, one GROUP BY.
 
-    Weeks start on Monday (local time), the last one is this week; each week is
-    a set of conditional aggregates over its time range (no per-row date
-    function, which SQLite would run in Python), so a week without decisions is
-    a zero row and positions in the list are weeks. Only judged decisions count.
+    Weeks start on Monday (local time), the last one is this week; a week
+    without decisions is a zero row, so positions in the list are weeks. Only
+    the decisions the engine judged count.
     """
-    zone = timezone.get_current_timezone()
     mondays = [week_start(today) - dt.timedelta(weeks=weeks - 1 - n) for n in range(weeks)]
-    starts = [dt.datetime.combine(monday, dt.time(), tzinfo=zone) for monday in mondays]
+    start = dt.datetime.combine(mondays[0], dt.time(), tzinfo=timezone.get_current_timezone())
     days = Cast("working_days_used", FloatField())
-    aggregates: dict[str, Any] = {}
-    for n, start in enumerate(starts):
-        week = Q(decided_at__gte=start, decided_at__lt=start + dt.timedelta(weeks=1))
-        aggregates |= {
-            f"decided_{n}": Count("id", filter=week),
-            f"overdue_{n}": Count("id", filter=week & Q(on_time=False)),
-            f"days_sum_{n}": Sum(days, filter=week),
-            f"days_squares_{n}": Sum(days * days, filter=week),
-        }
     rows = (
         cases_in(scope)
-        .filter(decided_at__gte=starts[0], on_time__isnull=False, working_days_used__isnull=False)
-        .annotate(key=as_expression("department_code"))
-        .values("key")
-        .annotate(region=Max("region_path"), **aggregates)
-        .order_by("key")
+        .filter(decided_at__gte=start, on_time__isnull=False, working_days_used__isnull=False)
+        .annotate(key=as_expression("department_code"), week=WeeksSince("decided_at", start))
+        .values("key", "week")
+        .annotate(
+            decided=Count("id"),
+            overdue=Count("id", filter=Q(on_time=False)),
+            days_sum=Sum(days),
+            days_squares=Sum(days * days),
+            region=Max("region_path"),
+        )
+        .order_by()
     )
+    by_department: dict[str, dict[int, dict[str, Any]]] = {}
+    for row in rows:
+        by_department.setdefault(row["key"], {})[row["week"]] = row
     return [
         DepartmentWeeks(
-            row["key"],
-            row["region"],
-            [week_figures(monday, row, n) for n, monday in enumerate(mondays)],
+            code,
+            max(row["region"] for row in weekly.values()),
+            [week_figures(monday, weekly.get(n)) for n, monday in enumerate(mondays)],
         )
-        for row in rows
+        for code, weekly in sorted(by_department.items())
     ]
 
 
-def week_figures(monday: dt.date, row: dict[str, Any], n: int) -> WeekFigures:
-    """Week ``n``'s figures from a department's aggregate row (zeros without decisions)."""
+def week_figures(monday: dt.date, row: dict[str, Any] | None) -> WeekFigures:
+    """A week's figures from its aggregate row; a week without decisions is zeros."""
+    if row is None:
+        return WeekFigures(week=monday, decided=0, overdue=0)
     return WeekFigures(
         week=monday,
-        decided=row[f"decided_{n}"],
-        overdue=row[f"overdue_{n}"],
-        days_sum=float(row[f"days_sum_{n}"] or 0),
-        days_squares=float(row[f"days_squares_{n}"] or 0),
+        decided=row["decided"],
+        overdue=row["overdue"],
+        days_sum=float(row["days_sum"] or 0),
+        days_squares=float(row["days_squares"] or 0),
     )

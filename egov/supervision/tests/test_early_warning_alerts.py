@@ -91,3 +91,17 @@ def test_supervisors_covering_the_department_are_alerted_once(
 def test_no_warning_no_alert(db, supervisor_province):
     assert send_early_warning_alerts(today=TODAY) == 0
     assert not Alert.objects.exists()
+
+
+def test_weeks_begin_on_local_monday_midnight(db, supervisor_province):
+    zone = timezone.get_current_timezone()
+    sunday_night = dt.datetime(2026, 11, 22, 23, 30, tzinfo=zone)  # 15:30 UTC, Sunday
+    monday_morning = dt.datetime(2026, 11, 23, 0, 30, tzinfo=zone)  # 16:30 UTC, still Sunday
+    for moment in (sunday_night, monday_morning):
+        make_case("230102-SCJG", received=moment, decided=moment, on_time=True, days=2)
+    [daoli] = stats.department_weeks(stats.viewer_scope(supervisor_province), TODAY, 3)
+    assert [(w.week, w.decided) for w in daoli.weeks] == [
+        (dt.date(2026, 11, 9), 0),
+        (dt.date(2026, 11, 16), 1),
+        (THIS_MONDAY, 1),
+    ]
