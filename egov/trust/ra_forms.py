@@ -8,8 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.trust.errors import ErrorCode, TrustError
+from egov.trust.models import CertificateAuthority
 from egov.trust.pki.profiles import REASON_CODES
-from egov.trust.registration import HOLDER_REASONS
+from egov.trust.registration import HOLDER_REASONS, KINDS_BY_ACCOUNT
+from egov.trust.selectors import active_authority
 
 MAX_CSR_UPLOAD = 64 * 1024
 WIDE = "width: 100%"  # the stylesheet sizes inputs in .field, not textareas
@@ -97,11 +99,24 @@ class KeyForm(forms.Form):
 
 
 class ApplyForm(KeyForm):
-    """Apply for a certificate (申请证书)."""
+    """Apply for a certificate (申请证书): the kinds the account may ask for, suites with a CA."""
 
     kind = forms.ChoiceField(label=_("证书类别"), choices=KIND_CHOICES)
     suite = forms.ChoiceField(label=_("密码套件"), choices=SUITE_CHOICES, initial="sm")
     field_order = ["kind", "suite", "method", "csr", "csr_file", "password", "password_again"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = KINDS_BY_ACCOUNT.get(getattr(user, "kind", None), ())
+        if kinds:  # the service refuses the other kinds too (applicant_of)
+            self.fields["kind"].choices = [(k, v) for k, v in KIND_CHOICES if k in kinds]
+        ready = {
+            s
+            for s, _label in SUITE_CHOICES
+            if active_authority(s, CertificateAuthority.Role.ISSUING)
+        }
+        if ready:
+            self.fields["suite"].choices = [(k, v) for k, v in SUITE_CHOICES if k in ready]
 
 
 class ApproveForm(forms.Form):

@@ -62,7 +62,7 @@ def _not_found_or_raise(error: TrustError) -> None:
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     """Apply for a certificate (申请数字证书)."""
-    form = ApplyForm(request.POST or None, request.FILES or None)
+    form = ApplyForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -60,6 +60,17 @@ def test_a_citizen_applies_on_the_page(ca_sm, citizen):
     assert application.number in mine
 
 
+def test_the_form_offers_the_kinds_of_the_account_and_suites_with_a_ca(ca_sm, citizen, staff_daoli):
+    citizen_page = signed_in(citizen).get("/trust/ra/apply/").content.decode()
+    staff_page = signed_in(staff_daoli).get("/trust/ra/apply/").content.decode()
+
+    assert 'value="person"' in citizen_page
+    assert 'value="org-seal"' not in citizen_page
+    assert 'value="org-seal"' in staff_page
+    assert 'value="sm"' in citizen_page
+    assert 'value="intl"' not in citizen_page  # no international CA yet
+
+
 def test_an_uploaded_csr_file_is_accepted(ca_sm, citizen):
     csr, _key = csr_for("CN=张三,C=CN")
     response = signed_in(citizen).post(
@@ -83,7 +94,7 @@ def test_an_uploaded_csr_file_is_accepted(ca_sm, citizen):
         ({"method": "generated", "password": "short", "password_again": "short"}, "8 to 128"),
         ({"method": "generated", "password": P12_PASSWORD, "password_again": "x"}, "不一致"),
         ({"method": "generated", "kind": "org-seal", "password": P12_PASSWORD,
-          "password_again": P12_PASSWORD}, "证书类别："),
+          "password_again": P12_PASSWORD}, "org-seal"),
     ],
 )  # fmt: skip
 def test_bad_input_is_shown_on_the_form_and_nothing_written(ca_sm, citizen, fields, message):
