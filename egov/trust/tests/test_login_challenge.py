@@ -6,13 +6,21 @@ attempt, so a replayed signature finds no challenge.
 
 from __future__ import annotations
 
+from io import StringIO
+from pathlib import Path
+
 import pytest
+from asn1crypto import pem
 from axes.models import AccessAttempt
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
 from egov.core.models import AuditEntry, SecurityEvent
 from egov.trust.models import CertificateAuthority
+from egov.trust.pki.certificates import load_certificate
+from egov.trust.pki.pkcs12 import build_pfx
 from egov.trust.tests.login_support import (
     challenge,
     latest_event,
@@ -125,3 +133,38 @@ def test_the_staff_login_page_offers_certificate_login(client: Client) -> None:
 
     assert reverse("trust:certificate_login") in page
     assert "证书登录" in page
+
+
+@pytest.mark.parametrize("suite_name", ["sm", "intl"])
+def test_the_helper_signs_with_the_ras_pkcs12_download(
+    suite_name: str,
+    client: Client,
+    ca_sm: CertificateAuthority,
+    ca_intl: CertificateAuthority,
+    tmp_path: Path,
+) -> None:
+    holder = staff_holder(suite_name)
+    chain = [load_certificate(holder.pem).der]
+    encrypted = pem.unarmor(holder.key.to_pem(b"p12-password"))[2]
+    pfx = build_pfx(encrypted_key_der=encrypted, certificate_ders=chain, password="p12-password")
+    (tmp_path / "mine.p12").write_bytes(pfx)
+    (tmp_path / "pass").write_text("p12-password\n")
+    nonce = challenge(client)
+    out = StringIO()
+
+    call_command(
+        "login_sign", "--p12", str(tmp_path / "mine.p12"), "--passphrase-file",
+        str(tmp_path / "pass"), "--nonce", nonce, "--cert-out", str(tmp_path / "cert.pem"),
+        stdout=out,
+    )  # fmt: skip
+    response = submit(client, (tmp_path / "cert.pem").read_text(), out.getvalue().strip())
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(holder.user.pk)
+
+
+def test_the_helper_refuses_a_file_that_is_not_pkcs12(tmp_path: Path) -> None:
+    (tmp_path / "mine.p12").write_bytes(b"\x30\x03\x02\x01\x03")
+
+    with pytest.raises(CommandError, match="--p12: not a PKCS#12 file"):
+        call_command("login_sign", "--p12", str(tmp_path / "mine.p12"), "--nonce", "n@h")
