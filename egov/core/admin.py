@@ -26,6 +26,7 @@ from egov.core.models import (
     PublicAccount,
     Region,
     RoleAssignment,
+    SecurityEvent,
     StaffProfile,
     User,
 )
@@ -180,3 +181,13 @@ class ApiKeyAdmin(ReadOnlyAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for api_key in queryset.filter(revoked_at__isnull=True):
             revoke_api_key(actor=request.user, prefix=api_key.prefix)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """Security events are written by ``record_security_event`` only; read here."""
+
+    list_display = ["occurred_at", "kind", "username", "organisation", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "occurred_at"
