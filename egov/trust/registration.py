@@ -69,6 +69,8 @@ HOLDER_REASONS = (
 )
 """Reasons a holder may give; the others (CA compromise, hold...) are the RA's."""
 MIN_PASSWORD, MAX_PASSWORD = 8, 128
+MAX_PENDING = 5
+"""Applications one account may have waiting for review (each may hold a generated key)."""
 MAX_NOTE = 2000
 KEY_WRAP_INFO = b"egov.trust.registration key wrap v1"
 
@@ -205,6 +207,13 @@ def unseal_key(application: CertificateApplication, password: str) -> tuple[byte
 # --- apply ----------------------------------------------------------------------
 
 
+def check_pending_count(actor: Any) -> None:
+    """Refuse a new application while :data:`MAX_PENDING` are waiting for review."""
+    waiting = CertificateApplication.objects.filter(applicant_id=actor.pk, status=Status.PENDING)
+    if waiting.count() >= MAX_PENDING:
+        raise invalid("applicant", f"{MAX_PENDING} applications are already waiting for review")
+
+
 def new_number() -> str:
     """``RA`` + the Beijing date + 6 random digits, not used yet (申请编号)."""
     day = timezone.localtime(timezone.now()).strftime("%Y%m%d")
@@ -306,6 +315,7 @@ def apply_for_certificate(
     """Apply for a certificate (申请证书) with a CSR, or with a password for a generated key."""
     crypto = services.crypto_suite(suite_name)
     applicant = applicant_of(actor, kind)
+    check_pending_count(actor)
     number = new_number()
     source = key_source(crypto, applicant, csr=csr, pkcs12_password=pkcs12_password, number=number)
     with transaction.atomic(durable=True):
@@ -332,6 +342,7 @@ def request_renewal(
         raise invalid("serial", "a revoked certificate cannot be renewed: apply for a new one")
     crypto = services.crypto_suite(old.suite)
     applicant = applicant_of(actor, old.kind)
+    check_pending_count(actor)
     number = new_number()
     source = key_source(crypto, applicant, csr=csr, pkcs12_password=pkcs12_password, number=number)
     with transaction.atomic(durable=True):

@@ -174,3 +174,11 @@ def test_an_anonymous_or_inactive_user_cannot_apply(clerk_inactive):
     )
     assert refused(clerk_inactive, kind="person", pkcs12_password=P12_PASSWORD).field == "applicant"
     assert CertificateApplication.objects.count() == 0
+
+
+def test_at_most_five_applications_wait_at_once(citizen):
+    for _ in range(registration.MAX_PENDING):
+        apply_generated(citizen)
+    error = refused(citizen, kind="person", pkcs12_password=P12_PASSWORD)
+    assert error.field == "applicant"
+    assert "already waiting" in error.reason
