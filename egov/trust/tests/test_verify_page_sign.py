@@ -184,3 +184,30 @@ def test_request_over_the_limit_is_refused_before_it_is_read(
     assert page.status_code == 413
     assert "文件过大" in page.content.decode()
     assert written() == (0, 0)
+
+
+def test_with_csrf_enforced_the_key_is_still_read_in_memory_only(
+    clerk_harbin_daoli: User, ca_sm: CertificateAuthority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CSRF is checked after the in-memory handler is installed, not by the middleware before."""
+
+    def no_disk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an upload of the sign page went to a temporary file")
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", no_disk)
+    key_pem, certificate = staff_key(clerk_harbin_daoli)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(clerk_harbin_daoli)
+    client.get(reverse("trust:sign"))
+    big = PAYLOAD * (3 * 1024 * 1024 // len(PAYLOAD) + 1)
+    response = client.post(
+        reverse("trust:sign"),
+        {
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+            "payload": SimpleUploadedFile("请示.txt", big),
+            "private_key": SimpleUploadedFile("key.pem", key_pem),
+            "passphrase": KEY_PASSPHRASE,
+        },
+    )
+    assert response.status_code == 200
+    assert signing.verify(payload=big, signature_der=response.content).serial == certificate.serial
