@@ -55,9 +55,9 @@ def reference_items() -> None:
 def test_every_injected_violation_is_found_and_nothing_else(regions: Any) -> None:
     reference_items()
     now = timezone.now()
-    month = generate_month(item_specs(), get_working_calendar(), now, cases=240, seed=11)
+    month = generate_month(item_specs(), get_working_calendar(), now, cases=160, seed=11)
     loaded = load_month(month, now)
-    assert loaded["cases"] >= 270
+    assert loaded["cases"] >= 190
     assert CaseEvent.objects.exclude(type="ItemPublished").count() == len(month.events)
     found = found_pairs()
     assert found - month.truth == set(), "findings on cases without that violation"
@@ -70,7 +70,7 @@ def test_every_injected_violation_is_found_and_nothing_else(regions: Any) -> Non
 def test_loading_the_same_month_again_changes_nothing(regions: Any) -> None:
     reference_items()
     now = timezone.now()
-    month = generate_month(item_specs(), get_working_calendar(), now, cases=40, seed=3)
+    month = generate_month(item_specs(), get_working_calendar(), now, cases=20, seed=3)
     load_month(month, now)
     findings = Finding.objects.count()
     load_month(month, now)
