@@ -54,22 +54,25 @@ class DepartmentWarning:
     @property
     def message(self) -> str:
         """One line for a person: who, what, how far from the baseline."""
+        return f"{self.department_name}{self.title}：{self.figures}"
+
+    @property
+    def figures(self) -> str:
+        """The week's figure against the baseline, in words."""
         w = self.warning
         if w.kind == OVERDUE_RATE:
-            figures = _("%(week)s 周超期率 %(rate).1f%%，基线 %(base).1f%%（%(n)d 件）") % {
+            return _("%(week)s 当周超期率 %(rate).1f%%，基线 %(base).1f%%（%(n)d 件）") % {
                 "week": w.week,
                 "rate": 100 * w.observed,
                 "base": 100 * w.baseline,
                 "n": w.cases,
             }
-        else:
-            figures = _("%(week)s 周平均用时 %(mean).1f 个工作日，基线 %(base).1f（%(n)d 件）") % {
-                "week": w.week,
-                "mean": w.observed,
-                "base": w.baseline,
-                "n": w.cases,
-            }
-        return f"{self.department_name}{self.title}：{figures}"
+        return _("%(week)s 当周平均用时 %(mean).1f 个工作日，基线 %(base).1f（%(n)d 件）") % {
+            "week": w.week,
+            "mean": w.observed,
+            "base": w.baseline,
+            "n": w.cases,
+        }
 
 
 def department_warnings(

@@ -137,3 +137,24 @@ def known_set() -> dict[str, Any]:
     )
     make_finding(daoli, found=at(20, 10), category="time", rule="time.promised_overdue")
     return {"departments": (daoli, harbin, qiqihar)}
+
+
+def decided_in_week(department: str, monday: dt.date, count: int, late: int, days: int = 5) -> None:
+    """``count`` decisions of ``department`` in the week of ``monday``, the first ``late`` late."""
+    zone = timezone.get_current_timezone()
+    for n in range(count):
+        moment = dt.datetime.combine(monday + dt.timedelta(days=n % 3), dt.time(12), tzinfo=zone)
+        make_case(
+            department,
+            received=moment - dt.timedelta(days=10),
+            decided=moment,
+            on_time=n >= late,
+            days=days,
+        )
+
+
+def rising_department(this_monday: dt.date) -> None:
+    """道里区 market regulator: nine calm weeks (10 decisions, none late), then 10 of 25 late."""
+    for back in range(1, 10):
+        decided_in_week("230102-SCJG", this_monday - dt.timedelta(weeks=back), 10, 0)
+    decided_in_week("230102-SCJG", this_monday, 25, 10)

@@ -15,6 +15,7 @@ from egov.core.testing import TEST_PASSWORD
 from egov.supervision.tests.dashboard_data import known_set
 
 SCREENSHOT = Path(tempfile.gettempdir()) / "supervision-dashboard.png"  # to look at by hand
+STATISTICS_SCREENSHOT = SCREENSHOT.with_name("supervision-statistics.png")
 
 
 @pytest.fixture
@@ -43,5 +44,10 @@ def test_the_province_supervisor_sees_drawn_charts_and_drills_down(
     page.wait_for_selector("#region-crumbs")
     assert "道里区" in page.locator("#regions").inner_text()
     assert "齐齐哈尔" not in page.content()
+    page.get_by_role("link", name="统计分析").first.click()
+    page.get_by_role("link", name="按部门").click()
+    page.wait_for_selector("#chart-on-time .main-svg")
+    assert "哈尔滨市道里区市场监督管理局" in page.locator("#statistics").inner_text()
+    page.screenshot(path=STATISTICS_SCREENSHOT, full_page=True)
     assert errors == []
     context.close()

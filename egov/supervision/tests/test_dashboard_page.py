@@ -7,8 +7,10 @@ import re
 import plotly
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from egov.supervision.tests.dashboard_data import known_set
+from egov.supervision.statistics import week_start
+from egov.supervision.tests.dashboard_data import known_set, rising_department
 
 NOVEMBER = "?month=2026-11"
 
@@ -99,3 +101,15 @@ def test_the_statistics_page_by_each_dimension(data, supervisor_harbin, by, expe
 def test_the_menu_offers_the_dashboard_to_viewers_only(data, supervisor_harbin, clerk_harbin):
     assert "/supervision/statistics/" in page(supervisor_harbin, "/workbench/").content.decode()
     assert "/supervision/statistics/" not in page(clerk_harbin, "/workbench/").content.decode()
+
+
+def test_early_warnings_are_shown_to_the_covering_supervisors(db, supervisor_harbin, make_staff):
+    rising_department(week_start(timezone.localdate()))
+    html = page(supervisor_harbin, "/supervision/").content.decode()
+    section = re.search(r'id="early-warnings">(.*?)</section>', html, re.S).group(1)
+    assert "超期率异常上升" in section
+    assert "哈尔滨市道里区市场监督管理局" in section
+    assert "40.0%" in section  # 10 of 25 late this week
+    qiqihar = make_staff("supervisor_qiqihar", "230200-GOV", roles=["supervisor"])
+    other = page(qiqihar, "/supervision/").content.decode()
+    assert "超期率异常上升" not in other

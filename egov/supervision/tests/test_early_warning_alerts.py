@@ -11,7 +11,7 @@ from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_staff
 from egov.supervision import statistics as stats
 from egov.supervision.models import Alert
-from egov.supervision.tests.dashboard_data import make_case
+from egov.supervision.tests.dashboard_data import decided_in_week, make_case
 from egov.supervision.warning import OVERDUE_RATE
 from egov.supervision.warning_alerts import (
     KIND_EARLY_WARNING,
@@ -21,19 +21,6 @@ from egov.supervision.warning_alerts import (
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday: the week in progress began on the 23rd
 THIS_MONDAY = dt.date(2026, 11, 23)
-
-
-def decided_in_week(department: str, monday: dt.date, count: int, late: int, days: int = 5):
-    zone = timezone.get_current_timezone()
-    for n in range(count):
-        moment = dt.datetime.combine(monday + dt.timedelta(days=n % 3), dt.time(12), tzinfo=zone)
-        make_case(
-            department,
-            received=moment - dt.timedelta(days=10),
-            decided=moment,
-            on_time=n >= late,
-            days=days,
-        )
 
 
 @pytest.fixture
