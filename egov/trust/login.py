@@ -43,7 +43,7 @@ from egov.core.services.security import record_security_event
 from egov.trust.crypto import CryptoError, suite
 from egov.trust.errors import ErrorCode, TrustError, invalid, malformed
 from egov.trust.models import Certificate
-from egov.trust.pki.certificates import load_certificate
+from egov.trust.pki.certificates import ParsedCertificate, load_certificate
 from egov.trust.selectors import verify_certificate
 
 LOGIN_PREFIX = b"egov-login:"
@@ -123,25 +123,42 @@ def check_signature(record: Certificate, nonce: str, signature: bytes) -> None:
         )
 
 
-def serial_of(certificate: str | bytes) -> str:
-    """The certificate's serial for the security event, or empty when it does not parse."""
+def parsed_or_none(certificate: Any) -> ParsedCertificate | None:
     try:
-        return load_certificate(certificate).serial_hex
+        return load_certificate(certificate) if certificate else None
     except (TrustError, TypeError, ValueError):
-        return ""
+        return None
+
+
+def our_record(parsed: ParsedCertificate | None) -> Certificate | None:
+    """Our record of exactly this certificate (same DER), to say whose login failed."""
+    if parsed is None:
+        return None
+    record = Certificate.objects.filter(serial=parsed.serial_hex).select_related("holder").first()
+    if record is None or load_certificate(record.certificate_pem).der != parsed.der:
+        return None
+    return record
 
 
 def refused(request: HttpRequest, exc: TrustError, certificate: Any, method: str) -> None:
-    """Record a refused certificate login (``cert_login_failed``): code, field, serial."""
+    """Record a refused certificate login (``cert_login_failed``): code, field, serial.
+
+    When the certificate is one we issued (byte for byte), the event names its
+    holder and organisation, so the auditors of that subtree see it.
+    """
+    parsed = parsed_or_none(certificate)
+    record = our_record(parsed)
     record_security_event(
         kind="cert_login_failed",
         request=request,
+        user=record.holder if record else None,
+        organisation=record.organisation if record else None,
         detail={
             "method": method,
             "code": str(exc.code),
             "field": exc.field,
             "reason": exc.reason[:200],
-            "serial": serial_of(certificate) if certificate else "",
+            "serial": parsed.serial_hex if parsed else "",
         },
     )
 

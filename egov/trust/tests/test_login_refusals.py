@@ -41,12 +41,12 @@ class Counts:
         self.audit = AuditEntry.objects.count()
         self.events = SecurityEvent.objects.count()
 
-    def only_a_failure_recorded(self, client: Client, code: str) -> None:
+    def only_a_failure_recorded(self, client: Client, code: str, holder: Any = None) -> None:
         assert "_auth_user_id" not in client.session
         assert AuditEntry.objects.count() == self.audit
         assert security_kinds()[self.events :] == ["cert_login_failed"]
         assert latest_event().detail["code"] == code
-        assert latest_event().user is None
+        assert latest_event().user == holder
 
 
 def attempt(client: Client, pem: str, key: Any) -> Any:
@@ -68,7 +68,7 @@ def test_revocation_refuses_the_next_login_at_once(
 
     assert response.status_code == 400
     assert "证书已吊销" in response.content.decode()
-    counts.only_a_failure_recorded(client, "revoked")
+    counts.only_a_failure_recorded(client, "revoked", holder.user)
     assert latest_event().detail["serial"] == holder.certificate.serial
 
 
@@ -86,7 +86,7 @@ def test_an_expired_certificate_cannot_log_in(
 
     assert response.status_code == 400
     assert "证书已过期" in response.content.decode()
-    counts.only_a_failure_recorded(client, "expired")
+    counts.only_a_failure_recorded(client, "expired", user)
 
 
 def test_a_certificate_from_another_ca_is_refused(
@@ -119,7 +119,7 @@ def test_someone_elses_key_does_not_sign_for_the_certificate(
 
     assert response.status_code == 400
     assert "签名验证失败" in response.content.decode()
-    counts.only_a_failure_recorded(client, "bad_signature")
+    counts.only_a_failure_recorded(client, "bad_signature", holder.user)
 
 
 def test_a_key_of_the_other_suite_is_refused(client: Client, ca_sm: CertificateAuthority) -> None:
@@ -128,7 +128,7 @@ def test_a_key_of_the_other_suite_is_refused(client: Client, ca_sm: CertificateA
 
     attempt(client, holder.pem, suite("intl").generate_key())
 
-    counts.only_a_failure_recorded(client, "bad_signature")
+    counts.only_a_failure_recorded(client, "bad_signature", holder.user)
 
 
 def test_a_citizens_certificate_does_not_open_the_staff_side(
@@ -140,7 +140,7 @@ def test_a_citizens_certificate_does_not_open_the_staff_side(
 
     attempt(client, certificate.certificate_pem, key)
 
-    counts.only_a_failure_recorded(client, "invalid_input")
+    counts.only_a_failure_recorded(client, "invalid_input", citizen)
     assert latest_event().detail["reason"] == "its holder is not an active staff member"
 
 
@@ -153,7 +153,8 @@ def test_an_inactive_staff_member_cannot_log_in(
 
     attempt(client, holder.pem, holder.key)
 
-    counts.only_a_failure_recorded(client, "invalid_input")
+    counts.only_a_failure_recorded(client, "invalid_input", holder.user)
+    assert latest_event().organisation.code == "230102-GOV"
 
 
 def test_a_server_certificate_is_not_a_login(client: Client, ca_sm: CertificateAuthority) -> None:
@@ -163,7 +164,7 @@ def test_a_server_certificate_is_not_a_login(client: Client, ca_sm: CertificateA
 
     attempt(client, certificate.certificate_pem, key)
 
-    counts.only_a_failure_recorded(client, "invalid_input")
+    counts.only_a_failure_recorded(client, "invalid_input", user)
     assert latest_event().detail["reason"] == "only person certificates log in"
 
 
@@ -187,7 +188,7 @@ def test_malformed_input_is_refused_with_a_reason(
     response = submit(client, holder.pem if certificate == "CERT" else certificate, signature)
 
     assert response.status_code == 400
-    counts.only_a_failure_recorded(client, code)
+    counts.only_a_failure_recorded(client, code, holder.user if certificate == "CERT" else None)
 
 
 def test_a_revocation_is_a_security_event_of_the_holders_organisation(
