@@ -25,3 +25,15 @@ def scan_open_cases_periodically() -> dict[str, Any]:
     """Judge every open case's light, issue cards, alert and send (时限扫描)."""
     run = scheduled_scan()
     return asdict(run)
+
+
+@db_periodic_task(crontab(hour="7", minute="40"))
+def send_early_warning_alerts_daily() -> int:
+    """Early warnings of departments to their supervisors (部门预警), once a day (S4).
+
+    The same job as ``egov supervision warn``; the alerts it writes are sent
+    by the next scan's delivery. Returns how many alerts were new.
+    """
+    from egov.supervision.warning_alerts import send_early_warning_alerts
+
+    return send_early_warning_alerts(actor="system")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_staff
 from egov.supervision import statistics as stats
 from egov.supervision.models import Alert
-from egov.supervision.tests.dashboard_data import decided_in_week, make_case
+from egov.supervision.tests.dashboard_data import decided_in_week, make_case, rising_department
 from egov.supervision.warning import OVERDUE_RATE
 from egov.supervision.warning_alerts import (
     KIND_EARLY_WARNING,
@@ -92,3 +94,21 @@ def test_weeks_begin_on_local_monday_midnight(db, supervisor_province):
         (dt.date(2026, 11, 16), 1),
         (THIS_MONDAY, 1),
     ]
+
+
+def test_the_command_sends_them_and_refuses_a_bad_date(weeks, supervisor_province):
+    out = io.StringIO()
+    call_command("supervision", "warn", "--date", TODAY.isoformat(), stdout=out)
+    assert "1 new alerts" in out.getvalue()
+    assert Alert.objects.get().recipient == supervisor_province
+    with pytest.raises(CommandError, match="--date"):
+        call_command("supervision", "warn", "--date", "25.11.2026")
+    assert Alert.objects.count() == 1
+
+
+def test_the_daily_task_is_the_same_job(db, supervisor_province):
+    from egov.supervision.tasks import send_early_warning_alerts_daily
+
+    rising_department(stats.week_start(timezone.localdate()))  # the task tests today's weeks
+    assert send_early_warning_alerts_daily.call_local() == 1
+    assert Alert.objects.get().kind == KIND_EARLY_WARNING

@@ -13,6 +13,8 @@
 * ``scan [--date YYYY-MM-DD]``: the time-limit judgement of every open case
   (时限扫描), department cards, overdue-notice alerts, alerts sent; the same
   job the worker runs every 15 minutes.
+* ``warn [--date YYYY-MM-DD]``: early warnings (部门预警) of every department,
+  an alert to each supervisor covering it, once; the worker runs it daily.
 
 Each area adds its subcommand to :data:`SUBCOMMANDS` (name -> help, arguments, handler).
 """
@@ -236,6 +238,28 @@ def run_scan(command: BaseCommand, options: dict[str, Any]) -> None:
     )
 
 
+# --- warn (S4) ------------------------------------------------------------------------------
+
+
+def add_warn(parser: CommandParser) -> None:
+    parser.add_argument("--date", help="test the weeks up to this local date (default: today)")
+
+
+def run_warn(command: BaseCommand, options: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from egov.supervision.warning_alerts import send_early_warning_alerts
+
+    day = None
+    if options.get("date"):
+        try:
+            day = dt.date.fromisoformat(options["date"])
+        except ValueError:
+            raise CommandError(f"--date: expected YYYY-MM-DD, got {options['date']!r}") from None
+    created = send_early_warning_alerts(actor="egov supervision warn", today=day)
+    command.stdout.write(f"early warnings: {created} new alerts to supervisors")
+
+
 SUBCOMMANDS: dict[
     str, tuple[str, Callable[[CommandParser], None], Callable[[BaseCommand, dict], None]]
 ] = {
@@ -246,6 +270,7 @@ SUBCOMMANDS: dict[
     ),
     "rebuild": ("rebuild the projection from the stored events", add_rebuild, run_rebuild),
     "scan": ("judge every open case's light, issue cards, send alerts", add_scan, run_scan),
+    "warn": ("early warnings of departments, alerts to their supervisors", add_warn, run_warn),
 }
 
 
