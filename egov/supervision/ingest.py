@@ -128,10 +128,47 @@ class IngestReport:
 
 
 @lru_cache(maxsize=1)
-def validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def inline(node: Any, defs: Mapping[str, Any]) -> Any:
+    """The schema with each local ``{"$ref": "#/$defs/X"}`` replaced by X (no recursion in ours)."""
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {key: inline(value, defs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inline(value, defs) for value in node]
+    return node
+
+
+def narrowed_branch(branch: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
+    """An ``allOf`` entry for events of type ``kind``: its ``then`` if keyed on that type."""
+    condition = ((branch.get("if") or {}).get("properties") or {}).get("type") or {}
+    if "const" not in condition:
+        return branch  # not keyed on one type: kept as it is
+    return branch["then"] if condition["const"] == kind else None
+
+
+@lru_cache(maxsize=32)
+def validator(kind: str) -> jsonschema.Draft202012Validator:
+    """The schema's validator narrowed to one event type (speed: one branch, not fifteen).
+
+    The schema's ``allOf`` holds one ``if type == T then data: $defs/T`` per
+    type; for an event of type ``kind`` only its own branch applies, so it is
+    kept as a plain subschema and the others dropped, and the ``$defs``
+    references are inlined. Validating an event of that type against the
+    result is the same as against the whole schema.
+    """
+    whole = schema()
+    branches = [narrowed_branch(b, kind) for b in whole["allOf"]]
+    narrowed = {key: value for key, value in whole.items() if key != "$defs"}
+    narrowed["allOf"] = [b for b in branches if b is not None]
     return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        inline(narrowed, whole["$defs"]),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
 
 
@@ -152,9 +189,10 @@ def schema_problem(event: Any) -> Problem | None:
         return Problem(ErrorCode.MISSING_FIELD, "type", "缺少字段")
     if kind not in KNOWN_TYPES:
         return Problem(ErrorCode.UNKNOWN_TYPE, "type", f"未知的事件类型 {str(kind)[:40]!r}")
-    errors = list(validator().iter_errors(event))
-    if not errors:
+    checker = validator(kind)
+    if checker.is_valid(event):
         return None
+    errors = list(checker.iter_errors(event))
     # The most precise error: the deepest; at equal depth a missing field first.
     chosen = min(errors, key=lambda e: (-len(e.absolute_path), e.validator != "required"))
     missing = chosen.validator == "required"
