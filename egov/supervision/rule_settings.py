@@ -118,6 +118,9 @@ def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
 
+CATEGORY_ORDER = ("time", "fee", "data", "irregular", "catalogue", "review", "complaint")
+
+
 def rule_table() -> list[dict[str, Any]]:
     """Every rule with its settings, for the rules page (selector)."""
     settings: dict[str, list[RuleSetting]] = {}
@@ -125,5 +128,7 @@ def rule_table() -> list[dict[str, Any]]:
         settings.setdefault(setting.rule_code, []).append(setting)
     return [
         {"rule": rule, "settings": settings.get(code, [])}
-        for code, rule in sorted(REGISTRY.items(), key=lambda pair: (pair[1].category, pair[0]))
+        for code, rule in sorted(
+            REGISTRY.items(), key=lambda pair: (CATEGORY_ORDER.index(pair[1].category), pair[0])
+        )
     ]
