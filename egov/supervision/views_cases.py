@@ -29,7 +29,7 @@ from egov.core.selectors.calendar import get_working_calendar
 from egov.supervision import permissions
 from egov.supervision.ingest_checks import parse_case_number
 from egov.supervision.models import CaseEvent, Finding, Light, SupervisedCase
-from egov.supervision.projection import CaseView, ordered, project
+from egov.supervision.projection import CaseView, ordered, parse_instant, project
 from egov.supervision.projection_store import thresholds
 
 PAGE_SIZE = 50
@@ -136,7 +136,7 @@ def timeline(case_number: str) -> list[dict[str, Any]]:
             {
                 "type": payload.get("type"),
                 "label": EVENT_LABELS.get(payload.get("type"), payload.get("type")),
-                "occurred_at": payload.get("occurred_at"),
+                "occurred_at": parse_instant(payload.get("occurred_at")),
                 "status": STATUS_LABELS.get(payload.get("status"), payload.get("status")),
                 "actor": actor.get("id", ""),
                 "received_at": row["received_at"],
