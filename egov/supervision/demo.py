@@ -153,10 +153,6 @@ def load_month(month: Month, now: dt.datetime) -> dict[str, int]:
     numbers = [case.number for case in month.cases if case.events]
     found = evaluation.evaluate_cases(case_numbers=numbers, actor=DEMO_ACTOR)
     found += evaluation.evaluate_catalogue(actor=DEMO_ACTOR)
-    for department, day in sorted(evaluation.closure_days(numbers)):
-        found += evaluation.evaluate_department_day(
-            department_code=department, day=day, actor=DEMO_ACTOR
-        )
     return {"cases": len(numbers), "events": len(month.events), "findings": len(found)}
 
 

@@ -47,6 +47,7 @@ from egov.supervision.rules.facts import (
     ReferenceFacts,
     RelatedCase,
     case_facts,
+    parse_instant,
 )
 
 ENGINE = "supervision-engine"
@@ -457,6 +458,7 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
         batch = CaseBatch(numbers)
         settings = SettingsCache(Scope.CASE)
         pairs: list[tuple[Target, Hit]] = []
+        days: set[tuple[str, dt.date]] = set()
         for number in numbers:
             if number not in batch.events or submission_of(batch.events[number]) is None:
                 continue
@@ -464,6 +466,11 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
             target = batch.target(number, facts)
             hits = settings.run(facts, target.department_code, facts.item_code)
             pairs.extend((target, hit) for hit in hits)
+            days |= days_closed(batch.events[number])
+        # A conclusion may complete a department's night-time burst (夜间集中办结).
+        daily = SettingsCache(Scope.DEPARTMENT_DAY)
+        for department, day in sorted(days):
+            pairs.extend(department_day_pairs(department, day, daily))
         return record_hits(hits=pairs, actor=actor)
 
 
@@ -519,29 +526,46 @@ def department_closures(department_code: str, day: dt.date) -> list[Closure]:
     return list(seen.values())
 
 
+def department_day_pairs(
+    department_code: str, day: dt.date, settings: SettingsCache
+) -> list[tuple[Target, Hit]]:
+    """The department-day rules' hits on one department's local day."""
+    facts = DepartmentDayFacts(
+        department_code, day, tuple(department_closures(department_code, day))
+    )
+    if not facts.closures:
+        return []
+    hits = settings.run(facts, department_code)
+    if not hits:
+        return []
+    region = (
+        Organisation.objects.filter(code=department_code).values_list("region__path", "pk").first()
+    )
+    target = Target(
+        key=f"{department_code}:{day.isoformat()}",
+        department_code=department_code,
+        region_path=region[0] if region else "",
+        organisation_id=region[1] if region else None,
+    )
+    return [(target, hit) for hit in hits]
+
+
 def evaluate_department_day(
     *, department_code: str, day: dt.date, actor: Any = ENGINE
 ) -> list[Finding]:
     """Run the department-day rules (夜间集中办结) on one department's local day."""
     with transaction.atomic():
-        facts = DepartmentDayFacts(
-            department_code, day, tuple(department_closures(department_code, day))
-        )
-        if not facts.closures:
-            return []
-        hits = run_rules(Scope.DEPARTMENT_DAY, facts, department_code)
-        region = (
-            Organisation.objects.filter(code=department_code)
-            .values_list("region__path", "pk")
-            .first()
-        )
-        target = Target(
-            key=f"{department_code}:{day.isoformat()}",
-            department_code=department_code,
-            region_path=region[0] if region else "",
-            organisation_id=region[1] if region else None,
-        )
-        return record_hits(hits=[(target, hit) for hit in hits], actor=actor)
+        pairs = department_day_pairs(department_code, day, SettingsCache(Scope.DEPARTMENT_DAY))
+        return record_hits(hits=pairs, actor=actor)
+
+
+def days_closed(events: Sequence[Mapping[str, Any]]) -> set[tuple[str, dt.date]]:
+    """The (department, local day) of a case's conclusions (办结)."""
+    return {
+        (str(e.get("department_code", "")), at.astimezone(SHANGHAI).date())
+        for e in events
+        if e.get("type") == "CaseConcluded" and (at := parse_instant(e.get("occurred_at")))
+    }
 
 
 def closure_days(case_numbers: Iterable[str]) -> set[tuple[str, dt.date]]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from egov.core.testing import make_organisation
-from egov.supervision.evaluation import evaluate_catalogue, evaluate_department_day
+from egov.supervision.evaluation import (
+    evaluate_cases,
+    evaluate_catalogue,
+    evaluate_department_day,
+)
 from egov.supervision.models import Finding, RuleSetting
 from egov.supervision.tests.factories import CaseStory, at
 from egov.supervision.tests.test_evaluation_case import reference_item, store
@@ -60,3 +64,12 @@ def test_four_closures_are_not_a_burst():
     for minute in (0, 10, 20, 30):
         night_closed(minute)
     assert evaluate_department_day(department_code="230102-SCJG", day=at(2026, 3, 13).date()) == []
+
+
+def test_evaluating_the_cases_also_judges_their_departments_night():
+    numbers = [night_closed(minute) for minute in (0, 10, 20, 30, 40)]
+    found = evaluate_cases(case_numbers=numbers)
+    night = [f for f in found if f.rule_code == "irregular.night_closures"]
+    assert len(night) == 1
+    assert evaluate_cases(case_numbers=numbers[:1])[-1].pk == night[0].pk
+    assert Finding.objects.filter(rule_code="irregular.night_closures").count() == 1
