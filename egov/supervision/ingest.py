@@ -26,6 +26,7 @@ storing, every touched case is rebuilt from ALL its stored events
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from egov.core.models import Region
@@ -331,6 +332,38 @@ def check_receipts(batch: Batch) -> None:
             batch.reject(index, problem)
 
 
+def case_lock_key(case_number: str) -> int:
+    """A signed 64-bit advisory lock key for one case (namespaced by a prefix)."""
+    digest = hashlib.sha256(f"supervision.case:{case_number}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_cases(case_numbers: Iterable[str]) -> None:
+    """On PostgreSQL, hold each touched case's lock until the transaction ends.
+
+    Two batches touching the same case then rebuild it one after the other,
+    the second seeing the first's events; keys are taken in sorted order, so
+    two batches cannot deadlock. SQLite serialises writing transactions anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({case_lock_key(number) for number in case_numbers})
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
+                [keys],
+            )
+
+
+def lock_names(events: Iterable[Mapping[str, Any]]) -> set[str]:
+    """What a batch's events write: their cases, and the items of ItemPublished."""
+    return {
+        f"item:{event['item_code']}" if event["type"] == ITEM_PUBLISHED else event["case_number"]
+        for event in events
+    }
+
+
 def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[str]]:
     """Insert the accepted events; the case numbers and item codes they touch."""
     rows, cases, items = [], set(), set()
@@ -394,6 +427,7 @@ def ingest_in_transaction(
             batch.good[index] = event
         else:
             batch.reject(index, problem)
+    lock_cases(lock_names(batch.good.values()))
     sort_out_repeats(batch)
     check_receipts(batch)
     for index in batch.good:
