@@ -27,7 +27,19 @@ from typing import Any
 BATCH = 5000
 
 
+def create_postgres_database(url: str) -> None:
+    """A fresh database named by the URL (dropped first if it exists)."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup(url: str | None) -> None:
+    if url and url.startswith("postgres"):
+        create_postgres_database(url)
     var_dir = tempfile.mkdtemp(prefix="egov-bench-")
     os.environ["EGOV_VAR_DIR"] = var_dir
     os.environ["EGOV_LOG_LEVEL"] = "WARNING"

@@ -427,7 +427,9 @@ def finding_breakdown(scope: ViewScope, period: Period, by: str) -> list[Finding
 
 # --- Rankings ---------------------------------------------------------------------------
 
-MIN_RANKED_CASES = 10
+MIN_RANKED_CASES = 10  # a department or region needs this many cases to be ranked
+SPARSE_MINIMUM = 3  # ... unless fewer than SPARSE_RANKED rows reach it (a quiet period)
+SPARSE_RANKED = 3
 
 
 @dataclass(frozen=True)
@@ -436,22 +438,36 @@ class Ranking:
 
     title: str
     figure: str
+    minimum: int  # the number of cases a row needed to be ranked
     ranked: list[Figures]
     unranked: list[Figures]
 
 
+def cases_counted(row: Figures, figure: str) -> int:
+    """The cases a figure rests on: judged decisions for the rate, receipts for findings."""
+    return row.judged if figure == "on_time_rate" else row.received
+
+
 def rank(rows: list[Figures], *, figure: str, minimum: int = MIN_RANKED_CASES) -> Ranking:
-    """Best first: the on-time rate high to low, or findings per 100 cases low to high."""
+    """Best first: the on-time rate high to low, or findings per 100 cases low to high.
+
+    A row needs ``minimum`` cases; when fewer than three rows have that many
+    (a quiet period, a small region), the bar drops to three cases, and the
+    ranking says which bar it used.
+    """
+    eligible = [row for row in rows if cases_counted(row, figure) >= minimum]
+    if len(eligible) < SPARSE_RANKED and minimum > SPARSE_MINIMUM:
+        minimum = SPARSE_MINIMUM
+        eligible = [row for row in rows if cases_counted(row, figure) >= minimum]
     if figure == "on_time_rate":
-        eligible = [row for row in rows if row.judged >= minimum]
         eligible.sort(key=lambda row: (-(row.on_time_rate or 0), -row.judged, row.key))
         title = _("按时办结率排名")
     else:
-        eligible = [row for row in rows if row.received >= minimum]
         eligible.sort(key=lambda row: (row.findings_per_100 or 0, -row.received, row.key))
         title = _("百件发现数排名（少者优）")
     kept = {row.key for row in eligible}
-    return Ranking(title, figure, eligible, [row for row in rows if row.key not in kept])
+    unranked = [row for row in rows if row.key not in kept]
+    return Ranking(title, figure, minimum, eligible, unranked)
 
 
 # --- Weekly figures for early warning -------------------------------------------------

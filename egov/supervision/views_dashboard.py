@@ -10,6 +10,7 @@ item, exported as CSV or Excel with the same scope and period.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -100,6 +101,11 @@ def read_request(request: HttpRequest) -> tuple[stats.ViewScope, stats.Period | 
     return scope, period, {}
 
 
+def shown_month(request: HttpRequest, today: dt.date) -> str:
+    """The month the form shows: this month unless a range was asked for."""
+    return "" if request.GET.get("from") or request.GET.get("to") else today.strftime("%Y-%m")
+
+
 def period_context(request: HttpRequest, period: stats.Period | None) -> dict[str, Any]:
     today = timezone.localdate()
     query = {k: v for k, v in request.GET.items() if k in ("region", "month", "from", "to")}
@@ -107,7 +113,7 @@ def period_context(request: HttpRequest, period: stats.Period | None) -> dict[st
     return {
         "period_query": urlencode(period_query),
         "period": period,
-        "month": request.GET.get("month", "") or (today.strftime("%Y-%m") if not period else ""),
+        "month": request.GET.get("month", "") or shown_month(request, today),
         "start": request.GET.get("from", ""),
         "end": request.GET.get("to", ""),
         "query": urlencode(query),
@@ -141,9 +147,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "regions": regions,
         "regions_ranked": stats.rank(regions, figure="on_time_rate", minimum=1),
         "department_tables": [
-            (_("按时办结率前十的部门"), on_time.ranked[:RANKING_SIZE]),
-            (_("按时办结率后十的部门"), list(reversed(on_time.ranked[-RANKING_SIZE:]))),
-            (_("百件发现数最多的部门"), list(reversed(per_100.ranked[-RANKING_SIZE:]))),
+            (_("按时办结率前十的部门"), on_time.ranked[:RANKING_SIZE], on_time.minimum),
+            (
+                _("按时办结率后十的部门"),
+                list(reversed(on_time.ranked[-RANKING_SIZE:])),
+                on_time.minimum,
+            ),
+            (
+                _("百件发现数最多的部门"),
+                list(reversed(per_100.ranked[-RANKING_SIZE:])),
+                per_100.minimum,
+            ),
         ],
         "categories": categories,
         "rules": rules[:RANKING_SIZE],
