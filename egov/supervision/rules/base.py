@@ -53,10 +53,18 @@ class Param:
     name: str
     default: Any
     label: str
+    maximum: float | None = None  # numbers only: the largest value allowed
 
     @property
     def kind(self) -> type:
         return type(self.default)
+
+    def check(self, raw: Any) -> Any:
+        """The value coerced to this parameter's type and within its bounds."""
+        value = self.coerce(raw)
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"must be <= {self.maximum:g}")
+        return value
 
     def coerce(self, raw: Any) -> Any:
         """The value as this parameter's type; ValueError says why not."""
@@ -187,7 +195,7 @@ def check_parameters(rule: Rule, raw: Mapping[str, Any]) -> dict[str, Any]:
             errors[name] = "unknown parameter"
             continue
         try:
-            values[name] = param.coerce(value)
+            values[name] = param.check(value)
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:

@@ -365,8 +365,8 @@ NIGHT_CLOSURES_RULE = register(
         (
             Param("min_count", 5, _("件数下限")),
             Param("window_minutes", 60, _("时间窗（分钟）")),
-            Param("night_start_hour", 22, _("夜间开始（时）")),
-            Param("night_end_hour", 6, _("夜间结束（时）")),
+            Param("night_start_hour", 22, _("夜间开始（时）"), maximum=23),
+            Param("night_end_hour", 6, _("夜间结束（时）"), maximum=23),
         ),
         scope=Scope.DEPARTMENT_DAY,
         description=_("一个部门在夜间短时间内集中办结多件，疑为突击补录。"),

@@ -49,7 +49,7 @@ SAMPLED_RULE = register(
         "《中华人民共和国行政许可法》第六十条",
         "info",
         sampled,
-        (Param("rate", 0.02, _("抽查比例（0–1）")), Param("seed", "", _("抽样种子"))),
+        (Param("rate", 0.02, _("抽查比例（0–1）"), maximum=1.0), Param("seed", "", _("抽样种子"))),
         description=_("按比例随机抽取已办结案件进行事后复查；同一种子下抽中结果确定。"),
     )
 )

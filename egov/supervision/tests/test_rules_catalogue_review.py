@@ -103,3 +103,11 @@ def test_settings_layers_override_the_defaults_in_order():
     rule = REGISTRY["irregular.night_closures"]
     merged = merge_parameters(rule, [{"min_count": 7}, {"min_count": 9, "window_minutes": 30}])
     assert merged == rule.defaults() | {"min_count": 9, "window_minutes": 30}
+
+
+def test_bounded_parameters_refuse_values_out_of_range():
+    with pytest.raises(ValueError, match="must be <= 1") as refused:
+        check_parameters(REGISTRY["review.sampled"], {"rate": "1.5"})
+    assert refused.value.args[0] == {"rate": "must be <= 1"}
+    with pytest.raises(ValueError, match="must be <= 23"):
+        check_parameters(REGISTRY["irregular.night_closures"], {"night_start_hour": 24})
