@@ -6,7 +6,8 @@ GROUP BY, never by looping over cases in Python:
 
 * the **case figures** of a period count the cases *received* in it (a
   cohort, as approvals' department statistics do): received, concluded (a
-  decision made), judged by the engine (``on_time`` known), on time, and the
+  decision made), of those judged by the engine (``on_time`` known; a refusal
+  to accept has a judgement of its own, not counted here), on time, and the
   average working days used by the decided ones;
 * **open cases by light** are a snapshot of now, whatever the period;
 * **findings** are those found in the period, dismissed ones left out.
@@ -252,8 +253,8 @@ def case_counts(cases: QuerySet, key: Any, period: Period) -> Iterable[dict[str,
         .annotate(
             received=Count("id"),
             concluded=Count("id", filter=decided),
-            judged=Count("id", filter=Q(on_time__isnull=False)),
-            on_time=Count("id", filter=Q(on_time=True)),
+            judged=Count("id", filter=decided & Q(on_time__isnull=False)),
+            on_time=Count("id", filter=decided & Q(on_time=True)),
             average_working_days=Avg("working_days_used", filter=decided),
         )
         .order_by()

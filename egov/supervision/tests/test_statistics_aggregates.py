@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from egov.supervision import statistics as stats
-from egov.supervision.tests.dashboard_data import known_set
+from egov.supervision.models import SupervisedCase
+from egov.supervision.tests.dashboard_data import at, known_set, make_case
 
 NOVEMBER = stats.month_period(2026, 11)
 
@@ -115,3 +116,13 @@ def test_queries_do_not_grow_with_cases(data, supervisor_province):
         rows = stats.grouped_figures(scope, stats.DEPARTMENT, NOVEMBER)
     assert len(many) == len(few)
     assert by_key(rows)["230102-SCJG"].received == 16
+
+
+def test_a_refusal_to_accept_is_received_but_not_in_the_on_time_rate(data, supervisor_harbin):
+    refused = make_case("230102-SCJG", received=at(6), on_time=True, days=0)
+    SupervisedCase.objects.filter(pk=refused.pk).update(
+        status="refused", is_open=False, light="stopped", closed_at=at(7)
+    )
+    scope = stats.viewer_scope(supervisor_harbin)
+    daoli = by_key(stats.grouped_figures(scope, stats.DEPARTMENT, NOVEMBER))["230102-SCJG"]
+    assert (daoli.received, daoli.concluded, daoli.judged, daoli.on_time) == (5, 3, 3, 2)
