@@ -26,4 +26,7 @@ class ApprovalsConfig(AppConfig):
         register_menu_entry(
             MenuEntry(VIEW_CASE, _("审批统计"), "approvals:statistics", _("收件、办结、按时率"))
         )
+        register_menu_entry(
+            MenuEntry("account.view", _("我的办件"), "approvals:my_cases", _("申办事项与办理进度"))
+        )
         register_demo_loader("approvals.catalogue", load_demo_catalogue)

@@ -224,4 +224,5 @@ def account(request: HttpRequest) -> HttpResponse:
         return redirect("core:workbench")
     if not may(user, "account.view"):
         raise PermissionDenied
-    return render(request, "core/account.html", {"account": getattr(user, "public_account", None)})
+    context = {"account": getattr(user, "public_account", None), "menu": menu_for(user)}
+    return render(request, "core/account.html", context)

@@ -38,3 +38,8 @@ class TrustConfig(AppConfig):
                 _("申请、下载、更新、吊销"),
             )
         )
+        register_menu_entry(
+            MenuEntry(
+                "account.view", _("我的证书"), "trust:my_certificates", _("申请、下载、更新、吊销")
+            )
+        )
