@@ -23,6 +23,7 @@ class SupervisionConfig(AppConfig):
         register_dashboard_menu()
         register_findings_menu()
         register_rules_and_demo()
+        register_notices_demo()
 
 
 def register_dashboard_menu() -> None:
@@ -67,3 +68,11 @@ def register_rules_and_demo() -> None:
         MenuEntry(VIEW, _("监察规则"), "supervision:rules", _("规则、法律依据、参数与启停"))
     )
     register_demo_loader("supervision.month", load_demo_supervision)
+
+
+def register_notices_demo() -> None:
+    """Demo notices at each stage, after the demo month (S3)."""
+    from egov.core.demo import register_demo_loader
+    from egov.supervision.demo_notices import load_demo_notices
+
+    register_demo_loader("supervision.notices", load_demo_notices)

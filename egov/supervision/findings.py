@@ -30,8 +30,10 @@ and one the actor may not see.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -213,12 +215,32 @@ def new_notice_number(notice: SupervisionNotice) -> str:
 
 # --- The steps -------------------------------------------------------------------------------
 
+Step = TypeVar("Step", bound=Callable[..., Any])
 
+
+def top_level(step: Step) -> Step:
+    """Run the step in its own durable transaction; ``step.nested`` joins the caller's.
+
+    The pages and the API call the step itself (one transaction each); a
+    loader already inside a transaction (the demo data) calls ``.nested``.
+    """
+
+    @functools.wraps(step)
+    def service(**kwargs: Any) -> Any:
+        with transaction.atomic(durable=True):
+            return step(**kwargs)
+
+    service.nested = step  # type: ignore[attr-defined]
+    return service  # type: ignore[return-value]
+
+
+
+@top_level
 def issue_notice(
     *, actor: Any, finding_id: Any, due_days: Any, instructions: str
 ) -> SupervisionNotice:
     """Send the department a supervision notice (督办) about the finding."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         finding = access_finding(actor, finding_id)
         require_supervise(actor, finding)
         allowed = (Finding.Status.OPEN, Finding.Status.ESCALATED)
@@ -260,9 +282,10 @@ def notice_data(notice: SupervisionNotice) -> dict[str, Any]:
     }
 
 
+@top_level
 def respond_to_notice(*, actor: Any, number: str, kind: str, text: str) -> SupervisionNotice:
     """The department explains or reports its rectification (情况说明 / 整改报告)."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         notice = access_notice(actor, number)
         if not may_respond(actor, notice):
             raise SupervisionError(
@@ -317,9 +340,10 @@ def review(notice: SupervisionNotice, actor: Any, status: str, note: str) -> Non
     notice.review_note = note
 
 
+@top_level
 def accept_response(*, actor: Any, number: str, note: str = "") -> SupervisionNotice:
     """The supervisor accepts the department's response: the finding is closed (办结)."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         notice, finding = reviewable_notice(actor, number)
         review(
             notice,
@@ -341,9 +365,10 @@ def accept_response(*, actor: Any, number: str, note: str = "") -> SupervisionNo
         return notice
 
 
+@top_level
 def reject_response(*, actor: Any, number: str, note: str, due_days: Any) -> SupervisionNotice:
     """The supervisor sends the response back (退回重办) with a new due date."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         notice, finding = reviewable_notice(actor, number)
         text = clean_text(note, "note")
         days = clean_due_days(due_days)
@@ -376,9 +401,10 @@ def escalation_target(actor: Any, finding: Finding) -> Region:
     return Region.objects.get(code=codes[-2])
 
 
+@top_level
 def escalate_finding(*, actor: Any, finding_id: Any, reason: str) -> Finding:
     """Hand the finding to the supervisors of the parent region (升级督办)."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         finding = access_finding(actor, finding_id)
         require_supervise(actor, finding)
         if finding.status in FINAL:
@@ -433,9 +459,10 @@ def alert_supervisors(finding: Finding, region: Region) -> None:
     )
 
 
+@top_level
 def dismiss_finding(*, actor: Any, finding_id: Any, reason: str) -> Finding:
     """Withdraw a finding that was raised in error (撤销), with the reason."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         finding = access_finding(actor, finding_id)
         require_supervise(actor, finding)
         allowed = (Finding.Status.OPEN, Finding.Status.ESCALATED)
