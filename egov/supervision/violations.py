@@ -679,6 +679,13 @@ def drop_required(case: Case) -> None:
     data["materials"] = [m for m in data["materials"] if m["code"] not in required]
 
 
+def inflate_promised_limit(case: Case) -> None:
+    """The case's copy of the item says a longer promised limit than the catalogue."""
+    data = case.events[0]["data"]
+    data["promised_limit_days"] = case.item.promised + 5
+    data["statutory_limit_days"] = max(data["statutory_limit_days"], data["promised_limit_days"])
+
+
 def inject_data(m: MonthBuilder) -> None:
     m.injected("data.identifier_invalid", m.pick(), Plan(), break_check_character)
     with suppress(NoFittingItemError):
@@ -688,6 +695,7 @@ def inject_data(m: MonthBuilder) -> None:
         renamed = dict(first.applicant, name=first.applicant["name"] + "某")
         later = m.working_instant(12, 14)
         m.injected("data.applicant_inconsistent", other, Plan(), received=later, applicant=renamed)
+    m.injected("data.reference_mismatch", m.pick(), Plan(), inflate_promised_limit)
     with suppress(NoFittingItemError):
         needs = m.pick(lambda i: any(needed for _, _, needed in i.materials))
         m.injected("data.materials_missing", needs, Plan(), drop_required)

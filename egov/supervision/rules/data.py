@@ -22,6 +22,7 @@ IDENTIFIER_INVALID = "data.identifier_invalid"
 APPLICANT_INCONSISTENT = "data.applicant_inconsistent"
 MATERIALS_MISSING = "data.materials_missing"
 DUPLICATE_APPLICATION = "data.duplicate_application"
+REFERENCE_MISMATCH = "data.reference_mismatch"
 
 
 def address_code(id_type: str, identifier: str) -> str:
@@ -144,6 +145,45 @@ def duplicate_application(facts: CaseFacts, params: Mapping[str, Any]) -> list[H
     ]
 
 
+def reference_differences(facts: CaseFacts) -> dict[str, Any]:
+    """What the case's submission says that the reference item (and applicant) contradict."""
+    reference, submission = facts.reference, facts.submission
+    if reference is None or submission is None:
+        return {}
+    data = submission.get("data", {})
+    found: dict[str, Any] = {}
+    for name, ours in (
+        ("promised_limit_days", reference.promised_limit_days),
+        ("statutory_limit_days", reference.statutory_limit_days),
+    ):
+        if name in data and int(data[name]) != ours:
+            found[name] = {"case": data[name], "reference": ours}
+    theirs = sorted((str(f.get("name")), int(f.get("amount_fen", 0))) for f in data.get("fees", []))
+    ours_fees = sorted((str(f.get("name")), int(f.get("amount_fen", 0))) for f in reference.fees)
+    if "fees" in data and theirs != ours_fees:
+        found["fees"] = {"case": theirs, "reference": ours_fees}
+    applicant = facts.applicant or {}
+    if applicant.get("kind") and data.get("applicant_kind") not in (None, applicant.get("kind")):
+        found["applicant_kind"] = {
+            "case": data.get("applicant_kind"),
+            "applicant": applicant["kind"],
+        }
+    return found
+
+
+def reference_mismatch(facts: CaseFacts, params: Mapping[str, Any]) -> list[Hit]:
+    """The case's own copy of the item's limits or fees differs from the catalogue."""
+    differences = reference_differences(facts)
+    if not differences:
+        return []
+    return [
+        REFERENCE_MISMATCH_RULE.hit(
+            "办件申报信息与事项基准不一致：" + "、".join(sorted(differences)),
+            {"differences": differences},
+        )
+    ]
+
+
 IDENTIFIER_INVALID_RULE = register(
     Rule(
         IDENTIFIER_INVALID,
@@ -189,5 +229,18 @@ DUPLICATE_APPLICATION_RULE = register(
         duplicate_application,
         (Param("window_days", 30, _("前后两件间隔（自然日）")),),
         description=_("同一申请人、同一事项，前件尚在办理期间又受理新件。"),
+    )
+)
+REFERENCE_MISMATCH_RULE = register(
+    Rule(
+        REFERENCE_MISMATCH,
+        "data",
+        _("办件信息与事项基准不符"),
+        "本平台数据比对规则（以事项基准为准）",
+        "yellow",
+        reference_mismatch,
+        description=_(
+            "办件所载承诺时限、法定时限、收费项目或申请人类别与事项基准不一致；计时以事项基准为准。"
+        ),
     )
 )

@@ -285,12 +285,20 @@ def paused(suspensions: Iterable[Suspension], before: dt.date | None = None) -> 
     return [i for i in intervals if i is not None and (before is None or i[1] <= before)]
 
 
+def limits_of(data: Mapping[str, Any], reference: ReferenceFacts | None) -> tuple[int, int]:
+    """(promised, statutory) working days: the reference item's, else the submission's."""
+    if reference is not None:
+        return reference.promised_limit_days, reference.statutory_limit_days
+    return int(data.get("promised_limit_days", 0)), int(data.get("statutory_limit_days", 0))
+
+
 def build_clock(
     events: Sequence[Mapping[str, Any]],
     submission: Mapping[str, Any] | None,
     suspensions: Sequence[Suspension],
     extension_days: int,
     calendar: Calendar,
+    reference: ReferenceFacts | None = None,
 ) -> Clock:
     """Recompute acceptance and processing times from the events."""
     if submission is None:
@@ -312,8 +320,10 @@ def build_clock(
         return clock
     start = local_day(occurred(accepted))
     pauses = paused(suspensions)
-    limit = int(data.get("promised_limit_days", 0)) + extension_days
-    statutory = int(data.get("statutory_limit_days", 0)) + extension_days
+    # The catalogue's limits when the engine has the item: a case's own copy may be wrong.
+    promised, statutory_days = limits_of(data, reference)
+    limit = promised + extension_days
+    statutory = statutory_days + extension_days
     decided = next((e for e in events if e.get("type") == "CaseDecided"), None)
     decided_on = local_day(occurred(decided)) if decided else None
     used = calendar.working_days_between(start, decided_on, pauses) if decided_on else None
@@ -405,7 +415,7 @@ def case_facts(
         applicant=(submission or {}).get("data", {}).get("applicant"),
         suspensions=tuple(suspensions),
         extension_days=extension,
-        clock=build_clock(ordered, submission, suspensions, extension, calendar),
+        clock=build_clock(ordered, submission, suspensions, extension, calendar, reference),
         claimed_on_time=claimed_on_time(ordered),
         materials_supplied=supplied_materials(submission, ordered, suspensions),
         payments=tuple(e for e in ordered if e.get("type") == "FeePaid"),

@@ -63,7 +63,10 @@ def material(code: str, name: str) -> dict[str, Any]:
 
 
 def submitted(
-    materials: tuple[tuple[str, str], ...] = MATERIALS, name: str = "张晓明", identifier: str = ""
+    materials: tuple[tuple[str, str], ...] = MATERIALS,
+    name: str = "张晓明",
+    identifier: str = "",
+    fees: tuple[tuple[str, int], ...] = (),
 ) -> dict[str, Any]:
     return event(
         "ApplicationSubmitted",
@@ -76,7 +79,7 @@ def submitted(
             "statutory_limit_days": 20,
             "promised_limit_days": 10,
             "materials": [material(c, n) for c, n in materials],
-            "fees": [],
+            "fees": [{"name": n, "amount_fen": a} for n, a in fees],
             "applicant": {
                 "kind": "citizen",
                 "name": name,

@@ -10,6 +10,7 @@ from egov.supervision.rules.data import (
     DUPLICATE_APPLICATION,
     IDENTIFIER_INVALID,
     MATERIALS_MISSING,
+    REFERENCE_MISMATCH,
 )
 from egov.supervision.rules.facts import RelatedCase
 from egov.supervision.tests.rule_history import (
@@ -136,3 +137,21 @@ def test_not_a_duplicate_when_the_first_was_closed_another_item_or_long_ago():
     assert (
         len(hits(DUPLICATE_APPLICATION, facts(clean_events(), related=[old]), window_days=60)) == 1
     )
+
+
+def test_a_case_that_contradicts_the_catalogue_item():
+    assert hits(REFERENCE_MISMATCH, facts(clean_events())) == []
+    events = clean_events()
+    events[0]["data"]["promised_limit_days"] = 15  # the catalogue says 10
+    events[0]["data"]["fees"] = [{"name": "加急费", "amount_fen": 100}]
+    [hit] = hits(REFERENCE_MISMATCH, facts(events))
+    assert hit.evidence["differences"]["promised_limit_days"] == {"case": 15, "reference": 10}
+    assert set(hit.evidence["differences"]) == {"promised_limit_days", "fees"}
+
+
+def test_the_clock_counts_the_catalogue_limit_not_the_cases_own_copy():
+    events = [submitted(), accepted(), decided(at(18), on_time=True)]
+    events[0]["data"]["promised_limit_days"] = 15
+    late = facts(events)
+    assert late.clock.limit_days == 10
+    assert late.clock.on_time is False

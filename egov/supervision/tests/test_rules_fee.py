@@ -28,7 +28,14 @@ FEES = (("工本费", 2000, "国家发展改革委、财政部核定的收费标
 
 
 def approved_with(*payments: dict) -> list[dict]:
-    return [submitted(), accepted(), decided(), *payments, concluded(), delivered()]
+    return [
+        submitted(fees=(("工本费", 2000),)),
+        accepted(),
+        decided(),
+        *payments,
+        concluded(),
+        delivered(),
+    ]
 
 
 def test_a_fee_of_the_catalogue_at_its_standard_is_clean():
