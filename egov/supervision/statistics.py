@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Avg,
     CharField,
     Count,
     DateTimeField,
@@ -189,7 +188,8 @@ class Figures:
     concluded: int = 0
     judged: int = 0
     on_time: int = 0
-    average_working_days: float | None = None
+    days_total: int = 0  # working days used, summed over the decided cases that have them
+    days_counted: int = 0  # ... and how many they are
     open_cases: int = 0
     yellow: int = 0
     red: int = 0
@@ -200,6 +200,11 @@ class Figures:
     def code(self) -> str:
         """The region code of a region row (its path's last code), else the key itself."""
         return self.key.rstrip("/").rsplit("/", 1)[-1] if self.key.endswith("/") else self.key
+
+    @property
+    def average_working_days(self) -> float | None:
+        """Mean working days used by the decided cases (平均用时), None without any."""
+        return self.days_total / self.days_counted if self.days_counted else None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -255,7 +260,8 @@ def case_counts(cases: QuerySet, key: Any, period: Period) -> Iterable[dict[str,
             concluded=Count("id", filter=decided),
             judged=Count("id", filter=decided & Q(on_time__isnull=False)),
             on_time=Count("id", filter=decided & Q(on_time=True)),
-            average_working_days=Avg("working_days_used", filter=decided),
+            days_total=Sum("working_days_used", filter=decided),
+            days_counted=Count("working_days_used", filter=decided),
         )
         .order_by()
     )
@@ -307,12 +313,9 @@ def merged_rows(scope: ViewScope, dimension: str, period: Period) -> dict[str, d
 
 
 def add_up(into: dict[str, Any], row: dict[str, Any]) -> None:
-    """Counts add up across roots; an average is kept as given (a key lies in one root)."""
+    """Counts and sums add up across roots (a SUM over no rows is NULL: nothing to add)."""
     for name, value in row.items():
-        if name == "average_working_days":
-            into[name] = value
-        else:
-            into[name] = into.get(name, 0) + value
+        into[name] = into.get(name, 0) + (value or 0)
 
 
 def region_names(paths: Iterable[str], roots: tuple[str, ...]) -> dict[str, str]:
@@ -344,15 +347,32 @@ def grouped_figures(scope: ViewScope, dimension: str, period: Period) -> list[Fi
     ]
 
 
-def total_figures(scope: ViewScope, period: Period) -> Figures:
-    """The whole scope in one row (合计); the average over every root at once."""
-    merged = merged_rows(scope, "total", period).get("*", {})
-    merged["average_working_days"] = (
-        cases_in(scope)
-        .filter(received_at__range=period.bounds(), decided_at__isnull=False)
-        .aggregate(average=Avg("working_days_used"))["average"]
+SUMMED = (
+    "received",
+    "concluded",
+    "judged",
+    "on_time",
+    "days_total",
+    "days_counted",
+    "open_cases",
+    "yellow",
+    "red",
+    "findings",
+    "red_findings",
+)
+
+
+def total_of(rows: Iterable[Figures]) -> Figures:
+    """The rows added up (合计): every figure is a count or a sum, so no query is needed."""
+    rows = list(rows)
+    return Figures(
+        key="*", name=_("合计"), **{name: sum(getattr(r, name) for r in rows) for name in SUMMED}
     )
-    return Figures(key="*", name=_("合计"), **merged)
+
+
+def total_figures(scope: ViewScope, period: Period) -> Figures:
+    """The whole scope in one row (合计), from one GROUP BY over a constant."""
+    return total_of(grouped_figures(scope, "total", period))
 
 
 def open_by_light(scope: ViewScope) -> dict[str, int]:

@@ -142,7 +142,7 @@ def home(request: HttpRequest) -> HttpResponse:
     on_time = stats.rank(departments, figure="on_time_rate")
     per_100 = stats.rank(departments, figure="findings_per_100")
     context |= {
-        "totals": stats.total_figures(scope, period),
+        "totals": stats.total_of(regions),
         "lights": lights,
         "regions": regions,
         "regions_ranked": stats.rank(regions, figure="on_time_rate", minimum=1),
@@ -201,7 +201,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     context |= {
         "rows": rows[:ITEM_ROWS_SHOWN],
         "hidden_rows": max(len(rows) - ITEM_ROWS_SHOWN, 0),
-        "totals": stats.total_figures(scope, period),
+        "totals": stats.total_of(rows),
         "chart": charts.on_time_chart(rows[:40], _("按时办结率"))
         if dimension != stats.ITEM
         else "",
@@ -221,7 +221,7 @@ def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     dimension = dimension_of(request)
     rows = stats.grouped_figures(scope, dimension, period)
-    table = exports.statistics_table(rows, stats.total_figures(scope, period), dimension)
+    table = exports.statistics_table(rows, stats.total_of(rows), dimension)
     stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     name = f"supervision-{dimension}-{stamp}"
     if fmt == "csv":

@@ -126,3 +126,10 @@ def test_a_refusal_to_accept_is_received_but_not_in_the_on_time_rate(data, super
     scope = stats.viewer_scope(supervisor_harbin)
     daoli = by_key(stats.grouped_figures(scope, stats.DEPARTMENT, NOVEMBER))["230102-SCJG"]
     assert (daoli.received, daoli.concluded, daoli.judged, daoli.on_time) == (5, 3, 3, 2)
+
+
+@pytest.mark.parametrize("dimension", [stats.REGION, stats.DEPARTMENT, stats.ITEM])
+def test_rows_add_up_to_the_total(data, supervisor_province, dimension):
+    scope = stats.viewer_scope(supervisor_province)
+    rows = stats.grouped_figures(scope, dimension, NOVEMBER)
+    assert stats.total_of(rows) == stats.total_figures(scope, NOVEMBER)
