@@ -234,7 +234,6 @@ def top_level(step: Step) -> Step:
     return service  # type: ignore[return-value]
 
 
-
 @top_level
 def issue_notice(
     *, actor: Any, finding_id: Any, due_days: Any, instructions: str
@@ -261,6 +260,7 @@ def issue_notice(
         )
         notice.number = new_notice_number(notice)
         notice.save(update_fields=["number"])
+        alert_department(notice)
         finding.status = Finding.Status.NOTICED
         finding.save(update_fields=["status"])
         record_step(
@@ -452,6 +452,36 @@ def alert_supervisors(finding: Finding, region: Region) -> None:
                 message=f"监察发现 {finding.pk}（{finding.summary[:80]}）已升级至本级督办",
                 fingerprint=f"escalation:{finding.pk}:{region.code}:{user_id}",
                 created_at=now,
+            )
+            for user_id in users
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def alert_department(notice: SupervisionNotice) -> None:
+    """Alert the leaders of the department and of the body directly above it (plain: nests)."""
+    department = notice.department
+    places = [department.pk] + ([department.parent_id] if department.parent_id else [])
+    users = (
+        RoleAssignment.objects.filter(
+            role="leader", organisation_id__in=places, user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                recipient_id=user_id,
+                kind="notice",
+                level=Severity.YELLOW,
+                case_number=notice.finding.case_number,
+                message=(
+                    f"{department.name}收到督办通知 {notice.number}，请于 {notice.due_on} 前反馈"
+                )[:300],
+                fingerprint=f"notice:{notice.pk}:{user_id}",
+                created_at=notice.issued_at,
             )
             for user_id in users
         ],

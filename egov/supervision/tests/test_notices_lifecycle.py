@@ -250,3 +250,14 @@ def test_the_department_sees_its_notices_only(supervisor_harbin, market_leader, 
     issue(supervisor_harbin, other_finding)
     assert list(findings.department_notices(market_leader)) == [mine]
     assert not findings.department_notices(supervisor_harbin).exists()
+
+
+def test_the_departments_leaders_are_alerted_of_a_notice(supervisor_harbin, market_leader) -> None:
+    from egov.supervision.models import Alert
+
+    district_leader = make_staff("leader_daoli_gov", "230102-GOV", roles=["leader"])
+    make_staff("leader_harbin_gov", "230100-GOV", roles=["leader"])
+    notice = issue(supervisor_harbin, make_finding())
+    alerted = set(Alert.objects.filter(kind="notice").values_list("recipient", flat=True))
+    assert alerted == {market_leader.pk, district_leader.pk}
+    assert notice.number in Alert.objects.filter(kind="notice").first().message
