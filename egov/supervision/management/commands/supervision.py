@@ -15,6 +15,9 @@
   job the worker runs every 15 minutes.
 * ``warn [--date YYYY-MM-DD]``: early warnings (部门预警) of every department,
   an alert to each supervisor covering it, once; the worker runs it daily.
+* ``evaluate [--case NUMBER] [--batch N]``: run every enabled rule again on the
+  stored cases (in batches) and the catalogue, e.g. after a rule setting
+  changed; findings already recorded are not repeated.
 
 Each area adds its subcommand to :data:`SUBCOMMANDS` (name -> help, arguments, handler).
 """
@@ -260,6 +263,34 @@ def run_warn(command: BaseCommand, options: dict[str, Any]) -> None:
     command.stdout.write(f"early warnings: {created} new alerts to supervisors")
 
 
+# --- evaluate (S2) ---------------------------------------------------------------------------
+
+
+def add_evaluate(parser: CommandParser) -> None:
+    parser.add_argument("--case", dest="case_number", help="only this case")
+    parser.add_argument("--batch", type=int, default=1000, help="cases per transaction")
+
+
+def run_evaluate(command: BaseCommand, options: dict[str, Any]) -> None:
+    """Run every enabled rule again (after a rule setting changed): cases, catalogue, nights."""
+    from egov.supervision.evaluation import evaluate_cases, evaluate_catalogue
+    from egov.supervision.projection_store import all_case_numbers
+
+    number = options.get("case_number")
+    numbers = [number] if number else all_case_numbers()
+    size = max(1, options.get("batch") or 1000)
+    found = 0
+    for start in range(0, len(numbers), size):
+        found += len(evaluate_cases(case_numbers=numbers[start : start + size], actor=ACTOR_RULES))
+    items = 0 if number else len(evaluate_catalogue(actor=ACTOR_RULES))
+    command.stdout.write(
+        f"evaluated {len(numbers)} cases: {found} case findings; catalogue findings {items}"
+    )
+
+
+ACTOR_RULES = "supervision-evaluate"
+
+
 SUBCOMMANDS: dict[
     str, tuple[str, Callable[[CommandParser], None], Callable[[BaseCommand, dict], None]]
 ] = {
@@ -271,6 +302,7 @@ SUBCOMMANDS: dict[
     "rebuild": ("rebuild the projection from the stored events", add_rebuild, run_rebuild),
     "scan": ("judge every open case's light, issue cards, send alerts", add_scan, run_scan),
     "warn": ("early warnings of departments, alerts to their supervisors", add_warn, run_warn),
+    "evaluate": ("run every enabled rule again on stored cases", add_evaluate, run_evaluate),
 }
 
 
