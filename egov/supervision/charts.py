@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from egov.core.charts import fragment
 from egov.supervision.models import Light
-from egov.supervision.statistics import Figures, FindingCount
+from egov.supervision.statistics import DepartmentWeeks, Figures, FindingCount
 
 LIGHT_COLOURS = {
     Light.GREEN: "#2e8b57",
@@ -138,3 +138,37 @@ def findings_chart(categories: Sequence[FindingCount]) -> str:
         xaxis=count_axis(max(row.findings for row in categories)),
     )
     return fragment(figure, "chart-findings")
+
+
+def weekly_chart(series: Sequence[DepartmentWeeks]) -> str:
+    """Decisions per week and the share late (周办结量与超期率), the scope's departments summed."""
+    if not series:
+        return ""
+    weeks = [week.week for week in series[0].weeks]
+    decided = [sum(d.weeks[n].decided for d in series) for n in range(len(weeks))]
+    overdue = [sum(d.weeks[n].overdue for d in series) for n in range(len(weeks))]
+    rates = [
+        round(100 * late / n, 1) if n else None for late, n in zip(overdue, decided, strict=True)
+    ]
+    labels = [str(week) for week in weeks]
+    figure = go.Figure(
+        data=[
+            go.Bar(name=str(_("办结")), x=labels, y=decided, marker_color="#7fa7d6"),
+            go.Scatter(
+                name=str(_("超期率（%）")),
+                x=labels,
+                y=rates,
+                yaxis="y2",
+                mode="lines+markers",
+                line={"color": "#c00000"},
+            ),
+        ]
+    )
+    figure.update_layout(
+        title=str(_("近十周办结量与超期率")),
+        height=HEIGHT,
+        yaxis=count_axis(max(decided)),
+        yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "ticksuffix": "%"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fragment(figure, "chart-weekly")

@@ -28,7 +28,7 @@ from egov.core.models import Region
 from egov.core.permissions import may
 from egov.supervision import charts, exports, permissions
 from egov.supervision import statistics as stats
-from egov.supervision.warning_alerts import department_warnings
+from egov.supervision.warning_alerts import department_warnings, weeks_needed
 
 RANKING_SIZE = 10
 ITEM_ROWS_SHOWN = 200
@@ -139,6 +139,7 @@ def home(request: HttpRequest) -> HttpResponse:
     lights = stats.open_by_light(scope)
     categories = stats.finding_breakdown(scope, period, "category")
     rules = stats.finding_breakdown(scope, period, "rule")
+    weeks = stats.department_weeks(scope, timezone.localdate(), weeks_needed())
     on_time = stats.rank(departments, figure="on_time_rate")
     per_100 = stats.rank(departments, figure="findings_per_100")
     context |= {
@@ -161,12 +162,13 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
         "categories": categories,
         "rules": rules[:RANKING_SIZE],
-        "warnings": department_warnings(scope),
+        "warnings": department_warnings(scope, series=weeks),
         "charts": [
             charts.lights_chart(lights),
             charts.findings_chart(categories),
             charts.on_time_chart(regions, _("各地区按时办结率")),
             charts.volume_chart(regions, _("各地区收件、办结与监察发现")),
+            charts.weekly_chart(weeks),
         ],
         "plotly_js": plotly_js_url(),
         "findings_link": findings_url(),

@@ -24,7 +24,7 @@ from egov.core.models import Organisation, RoleAssignment
 from egov.core.services.audit import record_audit
 from egov.supervision import permissions
 from egov.supervision.models import Alert, Severity
-from egov.supervision.statistics import ViewScope, department_weeks
+from egov.supervision.statistics import DepartmentWeeks, ViewScope, department_weeks
 from egov.supervision.warning import (
     OVERDUE_RATE,
     EarlyWarning,
@@ -75,13 +75,25 @@ class DepartmentWarning:
         }
 
 
+def weeks_needed(settings: WarningSettings | None = None) -> int:
+    """Weeks of figures the tests need: the baseline, the last complete week, this week."""
+    return (settings or WarningSettings()).baseline_weeks + 2
+
+
 def department_warnings(
-    scope: ViewScope, today: dt.date | None = None, settings: WarningSettings | None = None
+    scope: ViewScope,
+    today: dt.date | None = None,
+    settings: WarningSettings | None = None,
+    series: list[DepartmentWeeks] | None = None,
 ) -> list[DepartmentWarning]:
-    """Warnings of the scope's departments, the latest week's first if both weeks are flagged."""
+    """Warnings of the scope's departments, the latest week's first if both weeks are flagged.
+
+    ``series`` are the departments' weekly figures if the caller has them already.
+    """
     settings = settings or WarningSettings()
     today = today or timezone.localdate()
-    series = department_weeks(scope, today, settings.baseline_weeks + 2)
+    if series is None:
+        series = department_weeks(scope, today, weeks_needed(settings))
     names = dict(
         Organisation.objects.filter(code__in=[s.department_code for s in series]).values_list(
             "code", "name"

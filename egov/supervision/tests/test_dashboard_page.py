@@ -110,6 +110,7 @@ def test_early_warnings_are_shown_to_the_covering_supervisors(db, supervisor_har
     assert "超期率异常上升" in section
     assert "哈尔滨市道里区市场监督管理局" in section
     assert "40.0%" in section  # 10 of 25 late this week
+    assert 'id="chart-weekly"' in html  # the weeks behind the warning, drawn
     qiqihar = make_staff("supervisor_qiqihar", "230200-GOV", roles=["supervisor"])
     other = page(qiqihar, "/supervision/").content.decode()
     assert "超期率异常上升" not in other
