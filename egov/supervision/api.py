@@ -21,6 +21,9 @@ def add_area_routers() -> None:
     from egov.supervision.api_findings import router as findings_router
 
     router.add_router("", findings_router)
+    from egov.supervision.api_rules import router as rules_router
+
+    router.add_router("", rules_router)
 
 
 add_area_routers()
