@@ -36,10 +36,12 @@ from egov.core.events import publish
 from egov.core.services.audit import record_audit
 from egov.supervision import alerts
 from egov.supervision.insert_select import insert_select
-from egov.supervision.models import Finding, Light, SupervisedCase
+from egov.supervision.models import Finding, Light, RuleSetting, SupervisedCase
+from egov.supervision.rules import REGISTRY
+from egov.supervision.rules.time import PROMISED_OVERDUE, STATUTORY_OVERDUE
 
 SYSTEM_ACTOR = "system"
-TIME_RULE = "time.promised_overdue"  # the rule whose finding a red case gets (S2's rules/time)
+TIME_RULE = PROMISED_OVERDUE  # the finding a red case gets
 TIME_CATEGORY = "time"
 FINDING_COLUMNS = (
     "fingerprint",
@@ -119,39 +121,82 @@ def judge_lights(today: dt.date) -> dict[str, int]:
     return turned
 
 
-def time_findings_query(today: dt.date, now: dt.datetime) -> QuerySet:
-    """One time-limit finding row per red case that has none for its deadline yet."""
-    deadline_text = Cast("deadline", CharField())
+@dataclass(frozen=True)
+class TimeRule:
+    """A time-limit rule the scan finds set-based: its code, its date column, its words."""
+
+    code: str
+    column: str
+    label: str
+    limit_column: str
+
+
+TIME_RULES = (
+    TimeRule(PROMISED_OVERDUE, "deadline", "承诺期限", "promised_limit_days"),
+    TimeRule(STATUTORY_OVERDUE, "statutory_deadline", "法定期限", "statutory_limit_days"),
+)
+
+
+def rule_scope(code: str) -> Q | None:
+    """The cases for which rule ``code`` is switched on (item > department > province).
+
+    None when it is off everywhere. Read from :class:`RuleSetting`, as the rule
+    evaluation resolves it; parameters are not applied (the light is the test).
+    """
+    rows = list(
+        RuleSetting.objects.filter(rule_code=code).values_list(
+            "department_code", "item_code", "enabled"
+        )
+    )
+    province = next((on for dept, item, on in rows if not dept and not item), True)
+    items = {item: on for _, item, on in rows if item}
+    departments = {dept: on for dept, item, on in rows if dept and not item}
+    by_item_on = Q(item_code__in=[i for i, on in items.items() if on])
+    no_item = ~Q(item_code__in=list(items))
+    by_department_on = Q(department_code__in=[d for d, on in departments.items() if on])
+    no_department = ~Q(department_code__in=list(departments))
+    scope = by_item_on | (no_item & by_department_on)
+    if province:
+        scope |= no_item & no_department
+    if not province and not any(items.values()) and not any(departments.values()):
+        return None
+    return scope
+
+
+def time_findings_query(rule: TimeRule, today: dt.date, now: dt.datetime) -> QuerySet:
+    """One finding row per open case past ``rule``'s date that has none for this rule yet."""
+    date_text = Cast(rule.column, CharField())
     fingerprint = Concat(
-        Value(f"{TIME_RULE}:"), "case_number", Value(":"), deadline_text, output_field=CharField()
+        Value(f"{rule.code}:"), "case_number", Value(":"), date_text, output_field=CharField()
     )
     summary = Concat(
         Value("办件 "),
         "case_number",
-        Value(" 超过承诺期限 "),
-        deadline_text,
+        Value(f" 超过{rule.label} "),
+        date_text,
         Value(" 仍未办结"),
         output_field=CharField(),
     )
     evidence = JSONObject(
-        deadline=deadline_text,
+        deadline=date_text,
         yellow_on=Cast("yellow_on", CharField()),
         judged_on=Value(today.isoformat()),
-        promised_limit_days=Cast("promised_limit_days", CharField()),
+        limit_days=rule.limit_column,
         status="status",
         source=Value("scan"),
     )
-    # One time-limit finding per case, whichever path made it first (this scan, or the
+    # One finding per case and rule, whichever path made it first (this scan, or the
     # rule evaluation at ingest, whose fingerprint is a digest): match on rule and case.
-    existing = Finding.objects.filter(rule_code=TIME_RULE, case_number=OuterRef("case_number"))
+    existing = Finding.objects.filter(rule_code=rule.code, case_number=OuterRef("case_number"))
+    registered = REGISTRY.get(rule.code)
     return (
         judged_cases()
-        .filter(light=Light.RED, deadline__lt=today)
+        .filter(**{f"{rule.column}__lt": today})
         .annotate(
             _fingerprint=fingerprint,
-            _rule=Value(TIME_RULE),
+            _rule=Value(rule.code),
             _category=Value(TIME_CATEGORY),
-            _severity=Value("red"),
+            _severity=Value(registered.severity if registered else "red"),
             _summary=summary,
             _evidence=evidence,
             _status=Value(Finding.Status.OPEN),
@@ -177,8 +222,14 @@ def time_findings_query(today: dt.date, now: dt.datetime) -> QuerySet:
 
 
 def record_time_findings(today: dt.date, now: dt.datetime) -> int:
-    """Insert the missing time-limit findings of red cases; how many were inserted."""
-    return insert_select(Finding, FINDING_COLUMNS, time_findings_query(today, now))
+    """Insert the missing time-limit findings of overdue cases; how many were inserted."""
+    created = 0
+    for rule in TIME_RULES:
+        scope = rule_scope(rule.code)
+        if scope is not None:
+            query = time_findings_query(rule, today, now).filter(scope)
+            created += insert_select(Finding, FINDING_COLUMNS, query)
+    return created
 
 
 def scan(today: dt.date | None = None) -> ScanResult:

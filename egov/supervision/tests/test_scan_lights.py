@@ -8,7 +8,9 @@ import pytest
 
 from egov.core.models import AuditEntry, Event
 from egov.core.selectors.calendar import add_working_days, is_working_day
-from egov.supervision.models import Finding, Light, SupervisedCase
+from egov.supervision.models import Finding, Light, RuleSetting, SupervisedCase
+from egov.supervision.rules import REGISTRY
+from egov.supervision.rules.time import STATUTORY_OVERDUE
 from egov.supervision.scan import TIME_RULE, scan
 from egov.supervision.tests.lit_cases import open_case, snapshot
 
@@ -41,7 +43,7 @@ def test_a_case_turns_red_exactly_when_its_deadline_passes_on_the_calendar(regio
     finding = Finding.objects.get()
     assert finding.rule_code == TIME_RULE
     assert finding.category == "time"
-    assert finding.severity == "red"
+    assert finding.severity == REGISTRY[TIME_RULE].severity
     assert finding.case_number == case.case_number
     assert finding.department_code == case.department_code
     assert finding.region_path == case.region_path
@@ -155,3 +157,31 @@ def test_a_case_with_a_time_finding_from_evaluation_gets_no_second(regions: None
     assert result.turned_red == 1
     assert result.findings_created == 0
     assert Finding.objects.count() == 1
+
+
+def test_past_the_statutory_deadline_a_red_finding_too(regions: None) -> None:
+    case = open_case(accepted_on=ACCEPTED, limit_days=5)
+    scan(case.statutory_deadline + dt.timedelta(days=1))
+    rules = dict(Finding.objects.values_list("rule_code", "severity"))
+    assert rules == {TIME_RULE: "yellow", STATUTORY_OVERDUE: "red"}
+    statutory = Finding.objects.get(rule_code=STATUTORY_OVERDUE)
+    assert statutory.evidence["deadline"] == case.statutory_deadline.isoformat()
+    assert "法定期限" in statutory.summary
+
+
+def test_a_rule_switched_off_makes_no_finding_there(regions: None) -> None:
+    market = open_case(accepted_on=ACCEPTED, limit_days=5)
+    government = open_case(accepted_on=ACCEPTED, limit_days=5, department_code="230102-GOV")
+    RuleSetting.objects.create(rule_code=TIME_RULE, department_code="230102-SCJG", enabled=False)
+    RuleSetting.objects.create(rule_code=STATUTORY_OVERDUE, enabled=False)
+    RuleSetting.objects.create(
+        rule_code=STATUTORY_OVERDUE, item_code=government.item_code, enabled=True
+    )
+    scan(market.statutory_deadline + dt.timedelta(days=1))
+    found = set(Finding.objects.values_list("case_number", "rule_code"))
+    assert found == {
+        (government.case_number, TIME_RULE),
+        (government.case_number, STATUTORY_OVERDUE),
+    }
+    # The lights are judged all the same.
+    assert set(SupervisedCase.objects.values_list("light", flat=True)) == {Light.RED}
