@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -97,13 +98,30 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: Table, *, title: str) -> bytes:
-    """One worksheet: a bold header, numbers as numbers, shares formatted as percent."""
+def findings_table(counts: Sequence[stats.FindingCount], by: str) -> Table:
+    """Findings of the period by rule or by category: found, red, not yet closed."""
+    first = _("规则") if by == "rule" else _("类别")
+    header = [_("代码"), first, _("类别"), _("发现"), _("红色"), _("未办结")]
+    rows: list[list[Cell]] = [
+        [c.key, c.name, stats.category_label(c.category), c.findings, c.red, c.unresolved]
+        for c in counts
+    ]
+    return Table(header, rows, frozenset())
+
+
+def to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
+    """One worksheet per table: a bold header, numbers as numbers, shares as percent."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF3F9"})
     percent = workbook.add_format({"num_format": "0.0%"})
+    for title, table in sheets:
+        write_sheet(workbook.add_worksheet(title[:31]), table, bold, percent)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_sheet(sheet: Any, table: Table, bold: Any, percent: Any) -> None:
     sheet.write_row(0, 0, table.header, bold)
     for number, row in enumerate(table.rows, start=1):
         for column, cell in enumerate(row):
@@ -117,5 +135,3 @@ def to_xlsx(table: Table, *, title: str) -> bytes:
     sheet.set_column(1, 1, 32)
     sheet.set_column(2, len(table.header) - 1, 11)
     sheet.freeze_panes(1, 2)
-    workbook.close()
-    return buffer.getvalue()

@@ -213,6 +213,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/dashboard/statistics.html", context)
 
 
+def findings_sheet(scope: stats.ViewScope, period: stats.Period, by: str) -> exports.Table:
+    return exports.findings_table(stats.finding_breakdown(scope, period, by), by)
+
+
 @login_required
 @require_GET
 def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -229,8 +233,11 @@ def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(
-            exports.to_xlsx(table, title=_("监察统计")), content_type=exports.XLSX_TYPE
-        )
+        sheets = [
+            (_("监察统计"), table),
+            (_("发现（按规则）"), findings_sheet(scope, period, "rule")),
+            (_("发现（按类别）"), findings_sheet(scope, period, "category")),
+        ]
+        response = HttpResponse(exports.to_xlsx(sheets), content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -27,14 +27,14 @@ def download(user, url):
     return client.get(url)
 
 
-def xlsx_rows(content: bytes) -> list[list[str]]:
-    """The first sheet's cells as text, read with zipfile (no spreadsheet library)."""
+def xlsx_rows(content: bytes, sheet_number: int = 1) -> list[list[str]]:
+    """A sheet's cells as text, read with zipfile (no spreadsheet library)."""
     with zipfile.ZipFile(io.BytesIO(content)) as book:
         shared = []
         if "xl/sharedStrings.xml" in book.namelist():
             root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))  # noqa: S314 - our own file
             shared = ["".join(t.text or "" for t in si.iter(f"{{{NS['x']}}}t")) for si in root]
-        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))  # noqa: S314 - ours
+        sheet = ElementTree.fromstring(book.read(f"xl/worksheets/sheet{sheet_number}.xml"))  # noqa: S314 - ours
     rows = []
     for row in sheet.iter(f"{{{NS['x']}}}row"):
         cells = {}
@@ -80,6 +80,19 @@ def test_xlsx_by_region_opens_and_holds_the_rows(data, supervisor_province):
         ["", "合计", "9"],
     ]
     assert float(rows[1][7]) == 0.75  # on-time rate stored as a number (percent format)
+    by_rule = xlsx_rows(response.content, 2)
+    assert by_rule[0][:6] == ["代码", "规则", "类别", "发现", "红色", "未办结"]
+    assert {row[0] for row in by_rule[1:]} == {
+        "time.promised_overdue",
+        "fee.above_standard",
+        "data.resident_id_invalid",
+    }
+    by_category = xlsx_rows(response.content, 3)
+    assert sorted((row[1], row[3]) for row in by_category[1:]) == [
+        ("收费", "1"),
+        ("时限", "1"),
+        ("资料数据", "1"),
+    ]
 
 
 def test_exports_are_scoped_like_the_page(data, supervisor_harbin):
