@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -459,6 +460,7 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
         settings = SettingsCache(Scope.CASE)
         pairs: list[tuple[Target, Hit]] = []
         days: set[tuple[str, dt.date]] = set()
+        ran: dict[str, set[str]] = {}
         for number in numbers:
             if number not in batch.events or submission_of(batch.events[number]) is None:
                 continue
@@ -467,11 +469,58 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
             hits = settings.run(facts, target.department_code, facts.item_code)
             pairs.extend((target, hit) for hit in hits)
             days |= days_closed(batch.events[number])
+            enabled = settings.resolve(target.department_code, facts.item_code)
+            ran[number] = {code for code, params in enabled.items() if params is not None}
         # A conclusion may complete a department's night-time burst (夜间集中办结).
         daily = SettingsCache(Scope.DEPARTMENT_DAY)
         for department, day in sorted(days):
             pairs.extend(department_day_pairs(department, day, daily))
-        return record_hits(hits=pairs, actor=actor)
+        found = record_hits(hits=pairs, actor=actor)
+        withdraw_stale(ran, {f.fingerprint for f in found}, actor)
+        return found
+
+
+ENGINE_PRINT = re.compile(r"^[0-9a-f]{64}$")
+
+
+def withdraw_stale(ran: Mapping[str, set[str]], current: set[str], actor: Any) -> int:
+    """Dismiss open findings of rules that ran and no longer hit (a late event explained them).
+
+    Only the engine's own findings (SHA-256 fingerprints) of rules that ran on
+    the case are withdrawn, and only while nobody has acted on them (open): a
+    rule switched off withdraws nothing; the scan's and complaints' findings
+    are left alone.
+    """
+    stale = [
+        f
+        for part in chunked(sorted(ran))
+        for f in Finding.objects.filter(case_number__in=part, status=Finding.Status.OPEN)
+        if f.fingerprint not in current
+        and ENGINE_PRINT.match(f.fingerprint)
+        and f.rule_code in ran.get(f.case_number, ())
+    ]
+    now = timezone.now()
+    for finding in stale:
+        finding.status, finding.closed_at = Finding.Status.DISMISSED, now
+        finding.save(update_fields=["status", "closed_at"])
+        record_audit(
+            actor=actor,
+            action="supervision.FindingWithdrawn",
+            object_type="supervision.Finding",
+            object_id=finding.fingerprint[:16],
+            summary=f"{finding.rule_code} {finding.case_number}: no longer found after new events",
+            organisation=finding.department_code[:32],
+        )
+        publish(
+            "FindingWithdrawn",
+            {
+                "finding_id": finding.pk,
+                "rule_code": finding.rule_code,
+                "case_number": finding.case_number,
+            },
+            aggregate=finding.case_number,
+        )
+    return len(stale)
 
 
 def evaluate_case(*, case_number: str, actor: Any = ENGINE) -> list[Finding]:

@@ -193,3 +193,38 @@ def test_record_hits_does_not_duplicate_the_scans_time_finding(leader):
     [finding] = record_hits(hits=[(target, hit)])
     assert Finding.objects.count() == 1
     assert finding.evidence == {"working_days_used": 11}
+
+
+def test_a_late_event_that_explains_a_finding_withdraws_it_while_open(leader):
+    reference_item()
+    story = CaseStory(received=at(2026, 3, 2, 9), applicant=citizen_applicant())
+    story.accept(at(2026, 3, 3)).decide(at(2026, 3, 12))
+    acceptance = story.events.pop(1)  # the acceptance arrives after the decision
+    number = store(story)
+    [skipped] = evaluate_case(case_number=number)
+    assert skipped.rule_code == "irregular.steps_skipped"
+    CaseEvent.objects.create(
+        event_id=acceptance["event_id"],
+        case_number=number,
+        type=acceptance["type"],
+        occurred_at=acceptance["occurred_at"],
+        source="import",
+        department_code=acceptance["department_code"],
+        region_code=acceptance["region_code"],
+        payload=acceptance,
+    )
+    assert evaluate_case(case_number=number) == []
+    skipped.refresh_from_db()
+    assert skipped.status == Finding.Status.DISMISSED
+    assert AuditEntry.objects.filter(action="supervision.FindingWithdrawn").count() == 1
+    assert Event.objects.filter(event_type="FindingWithdrawn").count() == 1
+
+
+def test_switching_a_rule_off_withdraws_nothing(leader):
+    reference_item()
+    number = store(late_story())
+    [finding] = evaluate_case(case_number=number)
+    RuleSetting.objects.create(rule_code="time.promised_overdue", enabled=False)
+    assert evaluate_case(case_number=number) == []
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
