@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from egov.core.charts import plotly_js_url
@@ -33,18 +34,23 @@ from egov.supervision.warning_alerts import department_warnings, weeks_needed
 RANKING_SIZE = 10
 ITEM_ROWS_SHOWN = 200
 DIMENSION_LABELS = {
-    stats.REGION: "按地区",
-    stats.DEPARTMENT: "按部门",
-    stats.ITEM: "按事项",
+    stats.REGION: gettext_lazy("按地区"),
+    stats.DEPARTMENT: gettext_lazy("按部门"),
+    stats.ITEM: gettext_lazy("按事项"),
+}
+PERIOD_FIELDS = {
+    "month": gettext_lazy("月份"),
+    "from": gettext_lazy("起始日期"),
+    "to": gettext_lazy("截止日期"),
 }
 # Pages of the other supervision areas, linked when they exist.
 QUICK_LINKS = (
-    ("supervision:findings", "监察发现"),
-    ("supervision:notices", "督办通知"),
-    ("supervision:complaints", "效能投诉"),
-    ("supervision:cases", "监察办件"),
-    ("supervision:rules", "监察规则"),
-    ("supervision:alerts", "预警提醒"),
+    ("supervision:findings", gettext_lazy("监察发现")),
+    ("supervision:notices", gettext_lazy("督办通知")),
+    ("supervision:complaints", gettext_lazy("效能投诉")),
+    ("supervision:cases", gettext_lazy("监察办件")),
+    ("supervision:rules", gettext_lazy("监察规则")),
+    ("supervision:alerts", gettext_lazy("预警提醒")),
 )
 
 
@@ -67,7 +73,7 @@ def findings_url() -> str:
 
 
 def quick_links() -> list[tuple[str, str]]:
-    links = [(url_or_none(name), _(label)) for name, label in QUICK_LINKS]
+    links = [(url_or_none(name), str(label)) for name, label in QUICK_LINKS]
     return [(url, label) for url, label in links if url]
 
 
@@ -97,7 +103,7 @@ def read_request(request: HttpRequest) -> tuple[stats.ViewScope, stats.Period | 
             end=request.GET.get("to", ""),
         )
     except stats.PeriodError as exc:
-        return scope, None, exc.fields
+        return scope, None, {str(PERIOD_FIELDS[k]): why for k, why in exc.fields.items()}
     return scope, period, {}
 
 
@@ -191,7 +197,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     context = {
         "errors": errors,
         "dimension": dimension,
-        "dimensions": [(key, _(label)) for key, label in DIMENSION_LABELS.items()],
+        "dimensions": [(key, str(label)) for key, label in DIMENSION_LABELS.items()],
         "crumbs": crumbs(request.user, scope),
         **period_context(request, period),
     }

@@ -107,5 +107,5 @@ def test_exports_are_scoped_like_the_page(data, supervisor_harbin):
 def test_a_bad_period_or_format_is_refused(data, supervisor_harbin):
     response = download(supervisor_harbin, "/supervision/statistics/export.csv?month=2026-13")
     assert response.status_code == 400
-    assert "month" in response.content.decode()
+    assert "月份" in response.content.decode()  # the field, named as on the form
     assert download(supervisor_harbin, "/supervision/statistics/export.pdf").status_code == 404
