@@ -42,6 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from egov.core.models import Organisation, Region
 from egov.core.permissions import scopes_for
@@ -407,18 +408,18 @@ def rule_names() -> dict[str, str]:
 
 
 CATEGORY_LABELS = {
-    "time": "时限",
-    "fee": "收费",
-    "data": "资料数据",
-    "irregular": "异常办理",
-    "catalogue": "事项目录",
-    "review": "事后抽查",
-    "complaint": "效能投诉",
+    "time": gettext_lazy("时限"),
+    "fee": gettext_lazy("收费"),
+    "data": gettext_lazy("资料数据"),
+    "irregular": gettext_lazy("异常办理"),
+    "catalogue": gettext_lazy("事项目录"),
+    "review": gettext_lazy("事后抽查"),
+    "complaint": gettext_lazy("效能投诉"),
 }
 
 
 def category_label(category: str) -> str:
-    return _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
+    return str(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
 
 
 def finding_breakdown(scope: ViewScope, period: Period, by: str) -> list[FindingCount]:
