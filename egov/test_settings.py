@@ -27,5 +27,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the apps' folders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-# The supervision demo month (egov.supervision.demo) in tests that load the demo: a few cases.
-EGOV_DEMO_SUPERVISION_CASES = 40
+# No supervision demo month in tests that load the demo (its own tests load one explicitly).
+EGOV_DEMO_SUPERVISION_CASES = 0

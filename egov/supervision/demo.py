@@ -157,7 +157,7 @@ def load_month(month: Month, now: dt.datetime) -> dict[str, int]:
 
 
 def demo_size() -> int:
-    """Clean cases in the demo month: ``EGOV_DEMO_SUPERVISION_CASES`` (the tests set a few)."""
+    """Clean cases in the demo month: ``EGOV_DEMO_SUPERVISION_CASES`` (0: no month; tests)."""
     return int(getattr(settings, "EGOV_DEMO_SUPERVISION_CASES", DEMO_CASES))
 
 
@@ -166,6 +166,8 @@ def load_demo_supervision(cases: int | None = None) -> dict[str, int]:
     if CaseEvent.objects.filter(source_system=DEMO_SYSTEM).exists():
         return {}
     cases = demo_size() if cases is None else cases
+    if cases <= 0:
+        return {}
     now = timezone.now()
     with transaction.atomic():
         publish_pending_items(now)

@@ -66,3 +66,9 @@ def test_a_provincial_supervisor_sees_the_demo_findings(regions: Any, supervisor
     page = client.get("/supervision/findings/?rule=irregular.night_closures")
     assert page.status_code == 200
     assert "irregular.night_closures" in page.content.decode()
+
+
+def test_no_month_when_the_setting_says_zero(settings: Any) -> None:
+    settings.EGOV_DEMO_SUPERVISION_CASES = 0
+    assert load_demo_supervision() == {}
+    assert not CaseEvent.objects.exists()
