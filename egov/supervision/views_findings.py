@@ -192,9 +192,23 @@ def finding_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("supervision:finding", pk=pk)
 
 
+FIELD_LABELS = {
+    "due_days": gettext_lazy("反馈期限（工作日）"),
+    "instructions": gettext_lazy("督办要求"),
+    "kind": gettext_lazy("反馈类型"),
+    "text": gettext_lazy("反馈内容"),
+    "note": gettext_lazy("审核意见"),
+    "reason": gettext_lazy("理由"),
+    "status": gettext_lazy("状态"),
+    "department_code": gettext_lazy("部门"),
+}
+
+
 def refusal(error: SupervisionError) -> dict[str, str]:
-    """The errors to show: each field's reason, or the message under ``__all__``."""
-    return error.fields or {"__all__": error.message}
+    """The errors to show: each field by its label with its reason, or the message."""
+    if not error.fields:
+        return {"__all__": error.message}
+    return {str(FIELD_LABELS.get(name, name)): why for name, why in error.fields.items()}
 
 
 @login_required

@@ -71,7 +71,7 @@ def test_a_refused_step_is_the_page_again_with_the_reason(supervisor_harbin) -> 
         f"/supervision/findings/{finding.pk}/issue/", {"due_days": "0", "instructions": ""}
     )
     assert answer.status_code == 400
-    assert "due_days" in answer.content.decode()
+    assert "反馈期限（工作日）" in answer.content.decode()
     assert not SupervisionNotice.objects.exists()
 
 
