@@ -103,6 +103,8 @@ def test_an_event_that_happened_after_it_was_received_or_reported_late_by_a_live
     assert len(hits(TIMESTAMPS, facts(events, received=late))) == 5
     imported = {i: (at(30), "import") for i in ids}
     assert hits(TIMESTAMPS, facts(events, received=imported)) == []
+    internal = {i: (at(30), "internal") for i in ids}  # our outbox's lag is not the department's
+    assert hits(TIMESTAMPS, facts(events, received=internal)) == []
 
 
 def test_more_than_one_request_for_materials():
