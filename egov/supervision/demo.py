@@ -142,6 +142,19 @@ def item_specs() -> list[ItemSpec]:
     return [ItemSpec.from_reference(item) for item in ReferenceItem.objects.order_by("code")]
 
 
+def date_catalogue_before(month: Month) -> None:
+    """The generated history predates the catalogue just loaded: date the copy before it.
+
+    Rules compare a case with the version of its item in force when it was
+    received; demo items published at load time would otherwise be "later".
+    """
+    first = min((e["occurred_at"] for e in month.events), default=None)
+    if first is None:
+        return
+    start = dt.datetime.fromisoformat(first.replace("Z", "+00:00")) - dt.timedelta(days=1)
+    ReferenceItem.objects.filter(published_at__gt=start).update(published_at=start)
+
+
 def load_month(month: Month, now: dt.datetime) -> dict[str, int]:
     """Ingest a generated month and run every rule on it; counts of what was loaded."""
     ensure_leaders(month.leaders)
@@ -150,6 +163,7 @@ def load_month(month: Month, now: dt.datetime) -> dict[str, int]:
     rest = [e for e in month.events if e["case_number"] not in month.live_cases]
     ingest(rest, "import", DEMO_SYSTEM, now)
     ingest(live, "api", DEMO_SYSTEM, now)
+    date_catalogue_before(month)
     numbers = [case.number for case in month.cases if case.events]
     found = evaluation.evaluate_cases(case_numbers=numbers, actor=DEMO_ACTOR)
     found += evaluation.evaluate_catalogue(actor=DEMO_ACTOR)

@@ -261,6 +261,7 @@ def reference_facts(item: ReferenceItem | None) -> ReferenceFacts | None:
         promised_limit_days=item.promised_limit_days,
         fees=tuple(item.fees or ()),
         materials=tuple(item.materials or ()),
+        published_at=item.published_at,
     )
 
 

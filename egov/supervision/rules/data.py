@@ -148,8 +148,8 @@ def duplicate_application(facts: CaseFacts, params: Mapping[str, Any]) -> list[H
 def reference_differences(facts: CaseFacts) -> dict[str, Any]:
     """What the case's submission says that the reference item (and applicant) contradict."""
     reference, submission = facts.reference, facts.submission
-    if reference is None or submission is None:
-        return {}
+    if reference is None or submission is None or not reference.in_force_at(facts.received_at):
+        return {}  # no reference, or the item changed after this case was received
     data = submission.get("data", {})
     found: dict[str, Any] = {}
     for name, ours in (

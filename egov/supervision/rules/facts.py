@@ -84,6 +84,11 @@ class ReferenceFacts:
     promised_limit_days: int = 0
     fees: tuple[Mapping[str, Any], ...] = ()  # name, amount_fen, basis
     materials: tuple[Mapping[str, Any], ...] = ()  # code, name, required (or mandatory)
+    published_at: dt.datetime | None = None  # when this version of the item was published
+
+    def in_force_at(self, instant: dt.datetime | None) -> bool:
+        """Was this version already published then? (An older case may predate a change.)"""
+        return self.published_at is None or instant is None or self.published_at <= instant
 
     @property
     def required_materials(self) -> dict[str, str]:
@@ -320,8 +325,9 @@ def build_clock(
         return clock
     start = local_day(occurred(accepted))
     pauses = paused(suspensions)
-    # The catalogue's limits when the engine has the item: a case's own copy may be wrong.
-    promised, statutory_days = limits_of(data, reference)
+    # The catalogue's limits when the engine has the version in force at receipt.
+    in_force = reference if reference is not None and reference.in_force_at(received) else None
+    promised, statutory_days = limits_of(data, in_force)
     limit = promised + extension_days
     statutory = statutory_days + extension_days
     decided = next((e for e in events if e.get("type") == "CaseDecided"), None)

@@ -155,3 +155,14 @@ def test_the_clock_counts_the_catalogue_limit_not_the_cases_own_copy():
     late = facts(events)
     assert late.clock.limit_days == 10
     assert late.clock.on_time is False
+
+
+def test_an_item_changed_after_the_case_was_received_is_not_a_contradiction():
+    from dataclasses import replace
+
+    events = clean_events()
+    events[0]["data"]["promised_limit_days"] = 15
+    changed_later = replace(facts(events).reference, published_at=at(10))
+    case = facts(events, reference=changed_later)
+    assert hits(REFERENCE_MISMATCH, case) == []
+    assert case.clock.limit_days == 15  # the case's own copy: the version then in force
