@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from egov.core.services.calendar import seed_official_calendar
 from egov.core.testing import TEST_PASSWORD, make_organisation
 from egov.supervision.ingest import ingest_events
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
@@ -20,7 +21,12 @@ SCREENSHOT = Path(tempfile.gettempdir()) / "s1-case.png"  # to look at by hand
 
 @pytest.fixture
 def late_case(emptied_audit_chain_afterwards, supervisor_province):
-    """Stored before the browser starts (Playwright keeps an event loop)."""
+    """Stored before the browser starts (Playwright keeps an event loop).
+
+    A transactional test starts from a flushed database: the calendar's
+    holidays (seeded by a migration) are put back first.
+    """
+    seed_official_calendar(actor="test-setup")
     make_organisation("230102-SCJG")
     story = CaseStory(received=at(2026, 9, 25), promised=5, applicant=citizen_applicant())
     story.accept(at(2026, 9, 28)).request_supplement(at(2026, 9, 29))
