@@ -392,9 +392,9 @@ def judge(cases: set[str], items: set[str]) -> None:
     """Run the rules on the touched cases and catalogue items (S2's evaluation)."""
     from egov.supervision import evaluation
 
-    for number in sorted(cases):
-        evaluation.evaluate_case(case_number=number)
-    if items and hasattr(evaluation, "evaluate_catalogue"):
+    if cases:
+        evaluation.evaluate_cases(case_numbers=sorted(cases))
+    if items:
         evaluation.evaluate_catalogue(item_codes=sorted(items))
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from egov.core.testing import make_organisation
-from egov.supervision.models import CaseEvent, ReferenceItem, SupervisedCase
+from egov.supervision.models import CaseEvent, Finding, ReferenceItem, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at, item_published
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,17 @@ def test_rebuild_recomputes_from_the_stored_events(department, tmp_path):
 def test_rebuild_of_an_unknown_case_is_refused(department):
     with pytest.raises(CommandError, match="no stored events"):
         run("rebuild", "--case", "230102202603020000010")
+
+
+def test_rebuild_with_evaluate_runs_the_rules_idempotently(department, tmp_path):
+    story = CaseStory(received=at(2026, 3, 2), promised=2)
+    story.accept(at(2026, 3, 3)).decide(at(2026, 3, 20), on_time=True)
+    path = tmp_path / "legacy.json"
+    path.write_text(json.dumps(story.events), encoding="utf-8")
+    run("import", str(path))
+    before = set(Finding.objects.values_list("fingerprint", flat=True))
+    assert Finding.objects.filter(rule_code="time.claim_mismatch").exists()
+    out = run("rebuild", "--evaluate")
+    assert out.strip().startswith("rebuilt 1 cases from 3 stored events; reference items 0")
+    assert "findings" in out
+    assert set(Finding.objects.values_list("fingerprint", flat=True)) == before

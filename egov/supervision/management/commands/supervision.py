@@ -202,10 +202,10 @@ def run_rebuild(command: BaseCommand, options: dict[str, Any]) -> None:
     items = 0 if number else rebuild_reference_items()
     findings = 0
     if options.get("evaluate"):
-        from egov.supervision.evaluation import evaluate_case
+        from egov.supervision.evaluation import evaluate_cases
 
-        for case_number in numbers:
-            findings += len(evaluate_case(case_number=case_number))
+        for start in range(0, len(numbers), MAX_BATCH):
+            findings += len(evaluate_cases(case_numbers=numbers[start : start + MAX_BATCH]))
     events = CaseEvent.objects.filter(case_number__in=numbers).count() if number else None
     events = CaseEvent.objects.count() if events is None else events
     line = f"rebuilt {cases} cases from {events} stored events; reference items {items}"
