@@ -150,7 +150,7 @@ def weekly_chart(series: Sequence[DepartmentWeeks]) -> str:
     rates = [
         round(100 * late / n, 1) if n else None for late, n in zip(overdue, decided, strict=True)
     ]
-    labels = [str(week) for week in weeks]
+    labels = [f"{week:%m-%d}" for week in weeks]  # each week's Monday
     figure = go.Figure(
         data=[
             go.Bar(name=str(_("办结")), x=labels, y=decided, marker_color="#7fa7d6"),
@@ -168,6 +168,7 @@ def weekly_chart(series: Sequence[DepartmentWeeks]) -> str:
         title=str(_("近十周办结量与超期率")),
         height=HEIGHT,
         yaxis=count_axis(max(decided)),
+        xaxis={"type": "category", "title": str(_("周（周一）"))},
         yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "ticksuffix": "%"},
         legend={"orientation": "h", "y": -0.2},
     )
