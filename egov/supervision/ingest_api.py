@@ -87,6 +87,22 @@ def parse_batch(body: bytes) -> list[Any]:
     auth=ApiKeyAuth(),
     response={200: BatchOut, 400: ErrorOut},
     summary="Send case events (报送办件事件)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "description": "A JSON array of at most 1,000 case events "
+                        '(docs/case-events.schema.json), or {"events": [...]}.',
+                        "type": "array",
+                        "maxItems": MAX_BATCH,
+                        "items": {"type": "object"},
+                    }
+                }
+            },
+        }
+    },
 )
 def post_events(request: HttpRequest) -> Any:
     """A batch of case events from a department's system; one result per event."""

@@ -130,3 +130,11 @@ def test_without_a_key_401(key):
     assert post(history().events, None).status_code == 401
     assert post(history().events, "egov_bad_key").status_code == 401
     assert not CaseEvent.objects.exists()
+
+
+def test_the_endpoint_is_documented_with_its_body(db):
+    schema = Client().get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/supervision/events"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["maxItems"] == MAX_BATCH
+    assert operation["security"]
