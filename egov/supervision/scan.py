@@ -7,12 +7,12 @@ case:
 
 * light = red where ``deadline < today``, yellow where ``yellow_on <= today``,
   green otherwise; cases whose clock is suspended or stopped (and open cases
-  with no deadline yet) are untouched; every judged case gets
-  ``light_judged_on = today``; a row already judged today with the right light
-  is not written again, so a repeated scan changes nothing;
-* every red case without a time-limit finding gets one
-  (``time.promised_overdue``; none if the rule evaluation at ingest already
-  made one for the case), by one ``INSERT … SELECT``;
+  with no deadline yet) are untouched; a case whose light changes (or that was
+  never judged) gets ``light_judged_on = today``; a case whose light stands is
+  not written, so a repeated scan changes nothing;
+* every case past its promised (or statutory) deadline without that time-limit
+  finding gets one (none if the rule evaluation at ingest already made one for
+  the case), by one ``INSERT … SELECT`` per rule;
 * every yellow or red case alerts its handler and the leaders of its
   department (预警提醒), one alert per person, case, level and deadline, by
   two ``INSERT … SELECT`` (see :mod:`egov.supervision.alerts`).
@@ -68,7 +68,7 @@ class ScanResult:
     turned_red: int
     turned_yellow: int
     turned_green: int
-    rejudged: int
+    first_judged: int
     findings_created: int
     alerts_created: int
 
@@ -79,7 +79,7 @@ class ScanResult:
                 self.turned_red,
                 self.turned_yellow,
                 self.turned_green,
-                self.rejudged,
+                self.first_judged,
                 self.findings_created,
                 self.alerts_created,
             )
@@ -106,8 +106,12 @@ def light_conditions(today: dt.date) -> dict[str, Q]:
 def judge_lights(today: dt.date) -> dict[str, int]:
     """Set each judged case's light for ``today``: the cases that changed light, by light.
 
-    Then mark every judged case not yet judged today (its light was already
-    right) with ``light_judged_on = today``; that count is under ``"rejudged"``.
+    A case whose light changes gets ``light_judged_on = today``; a case never
+    judged before whose light was already right is dated too (count under
+    ``"first_judged"``). A case whose light stands is not written: re-dating a
+    million unchanged rows every day would rewrite (and lock) the whole table
+    for minutes on PostgreSQL, so ``light_judged_on`` is the day the current
+    light was set, and the scan's own date is in its audit entry and event.
     """
     turned = {}
     for light, condition in light_conditions(today).items():
@@ -117,7 +121,8 @@ def judge_lights(today: dt.date) -> dict[str, int]:
             .exclude(light=light)
             .update(light=light, light_judged_on=today)
         )
-    turned["rejudged"] = judged_cases().exclude(light_judged_on=today).update(light_judged_on=today)
+    never = judged_cases().filter(light_judged_on__isnull=True)
+    turned["first_judged"] = never.update(light_judged_on=today)
     return turned
 
 
@@ -248,7 +253,7 @@ def scan(today: dt.date | None = None) -> ScanResult:
             turned_red=turned[Light.RED],
             turned_yellow=turned[Light.YELLOW],
             turned_green=turned[Light.GREEN],
-            rejudged=turned["rejudged"],
+            first_judged=turned["first_judged"],
             findings_created=findings,
             alerts_created=alerted,
         )

@@ -27,7 +27,7 @@ def test_scan_as_of_a_date(regions: None) -> None:
     assert case.light == Light.RED
     out = StringIO()
     call_command("supervision", "scan", "--date", day.isoformat(), stdout=out)
-    assert "red 0, yellow 0, green 0 turned; re-dated 0; findings 0, alerts 0" in out.getvalue()
+    assert "red 0, yellow 0, green 0 turned; first judged 0; findings 0, alerts 0" in out.getvalue()
 
 
 def test_a_bad_date_is_refused(regions: None) -> None:

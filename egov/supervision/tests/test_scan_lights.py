@@ -127,16 +127,16 @@ def test_a_scan_is_audited_and_published_once(regions: None) -> None:
     assert event.payload["findings_created"] == 1
 
 
-def test_the_next_day_rejudges_without_new_findings(regions: None) -> None:
+def test_the_next_day_writes_nothing_for_a_case_whose_light_stands(regions: None) -> None:
     open_case(accepted_on=ACCEPTED, limit_days=5)
     day = add_working_days(ACCEPTED, 6)
     scan(day)
     following = day + dt.timedelta(days=1)
     result = scan(following)
-    assert result.rejudged == 1
+    assert not result.changed
     assert result.findings_created == 0
     assert Finding.objects.count() == 1
-    assert SupervisedCase.objects.get().light_judged_on == following
+    assert SupervisedCase.objects.get().light_judged_on == day
     assert is_working_day(day)
 
 

@@ -234,7 +234,7 @@ def run_scan(command: BaseCommand, options: dict[str, Any]) -> None:
     result = run.scan
     command.stdout.write(
         f"scanned {result.today}: red {result.turned_red}, yellow {result.turned_yellow}, "
-        f"green {result.turned_green} turned; re-dated {result.rejudged}; "
+        f"green {result.turned_green} turned; first judged {result.first_judged}; "
         f"findings {result.findings_created}, alerts {result.alerts_created}; "
         f"cards {run.cards_issued}; overdue notices {run.overdue_notice_alerts}; "
         f"alerts sent {run.alerts_sent}"
