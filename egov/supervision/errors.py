@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     BAD_CASE_NUMBER = "bad_case_number"
     UNKNOWN_REGION = "unknown_region"
     IMPOSSIBLE_TIME = "impossible_time"
+    OUT_OF_RANGE = "out_of_range"
     CONFLICT = "conflict"
     BATCH_TOO_LARGE = "batch_too_large"
     # findings, notices, complaints (督办, 投诉)

@@ -46,6 +46,7 @@ from egov.supervision.ingest_checks import (
     SHANGHAI,
     Problem,
     check_case_number,
+    check_numbers,
     check_times,
     parse_case_number,
     parse_instant,
@@ -188,7 +189,7 @@ def schema_problem(event: Any) -> Problem | None:
     kind = event.get("type")
     if kind is None:
         return Problem(ErrorCode.MISSING_FIELD, "type", "缺少字段")
-    if kind not in KNOWN_TYPES:
+    if not isinstance(kind, str) or kind not in KNOWN_TYPES:
         return Problem(ErrorCode.UNKNOWN_TYPE, "type", f"未知的事件类型 {str(kind)[:40]!r}")
     checker = validator(kind)
     if checker.is_valid(event):
@@ -223,7 +224,7 @@ def event_problem(
     problem = schema_problem(event)
     if problem is not None:
         return problem
-    problem = check_times(event, now, skew)
+    problem = check_times(event, now, skew) or check_numbers(event)
     if problem is not None:
         return problem
     if event["type"] != ITEM_PUBLISHED:

@@ -155,3 +155,57 @@ def receipt_problem(event: Mapping[str, Any], received: dt.datetime | None) -> P
     if occurred < received:
         return Problem("impossible_time", "occurred_at", "早于该办件的收件时间")
     return None
+
+
+DAYS_MAX = 999  # a limit, extension or procedure of more working days is a data error
+COUNT_MAX = 9_999
+FEN_MAX = 100_000_000_000  # 10 亿元
+# (type, path inside data, maximum); "[]" walks a list
+NUMBER_LIMITS: tuple[tuple[str, str, int], ...] = (
+    ("ApplicationSubmitted", "statutory_limit_days", DAYS_MAX),
+    ("ApplicationSubmitted", "promised_limit_days", DAYS_MAX),
+    ("ApplicationSubmitted", "fees[].amount_fen", FEN_MAX),
+    ("CaseAccepted", "limit_days", DAYS_MAX),
+    ("SupplementRequested", "sequence", COUNT_MAX),
+    ("SupplementReceived", "sequence", COUNT_MAX),
+    ("SpecialProcedureStarted", "limit_days", DAYS_MAX),
+    ("CaseExtended", "days", DAYS_MAX),
+    ("CaseExtended", "total_extension_days", DAYS_MAX),
+    ("CaseDecided", "working_days_used", COUNT_MAX),
+    ("CaseConcluded", "working_days_used", COUNT_MAX),
+    ("FeePaid", "amount_fen", FEN_MAX),
+    ("ItemPublished", "statutory_limit_days", DAYS_MAX),
+    ("ItemPublished", "promised_limit_days", DAYS_MAX),
+    ("ItemPublished", "fees[].amount_fen", FEN_MAX),
+)
+
+
+def values_at(data: Any, path: str) -> list[tuple[str, Any]]:
+    """(field, value) pairs at a path such as ``fees[].amount_fen``."""
+    head, _, rest = path.partition(".")
+    if head.endswith("[]"):
+        items = data.get(head[:-2]) if isinstance(data, Mapping) else None
+        if not isinstance(items, list):
+            return []
+        found = []
+        for index, item in enumerate(items):
+            for name, value in values_at(item, rest):
+                found.append((f"{head[:-2]}[{index}].{name}", value))
+        return found
+    if not isinstance(data, Mapping) or head not in data:
+        return []
+    return [(head, data[head])]
+
+
+def check_numbers(event: Mapping[str, Any]) -> Problem | None:
+    """Counts and amounts beyond any real case (they would overflow the projection)."""
+    kind, data = event.get("type"), event.get("data")
+    for owner, path, maximum in NUMBER_LIMITS:
+        if owner != kind:
+            continue
+        for name, value in values_at(data, path):
+            if isinstance(value, float):  # JSON Schema counts 5.0 as an integer; we do not
+                return Problem("schema_invalid", f"data.{name}", "应为整数")
+            if isinstance(value, int) and value > maximum:
+                return Problem("out_of_range", f"data.{name}", f"超出合理范围（最大 {maximum}）")
+    return None

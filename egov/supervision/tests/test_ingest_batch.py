@@ -129,3 +129,19 @@ def test_events_before_the_submission_are_kept_and_the_case_incomplete(departmen
     assert case.complete is True
     assert case.deadline is not None
     assert case.event_count == len(s.events)
+
+
+@pytest.mark.parametrize(
+    ("index", "field", "value", "code"),
+    [
+        (0, "promised_limit_days", 10**9, "out_of_range"),
+        (0, "promised_limit_days", 10.0, "schema_invalid"),
+        (3, "amount_fen", 10**15, "out_of_range"),
+    ],
+)
+def test_numbers_beyond_any_real_case_are_refused(department, index, field, value, code):
+    event = copy.deepcopy(story().events[index])
+    event["data"][field] = value
+    report = ingest_events(events=[event], source="api", actor="t")
+    assert (report.results[0].code, report.results[0].field) == (code, f"data.{field}")
+    assert not CaseEvent.objects.exists()
