@@ -6,7 +6,9 @@ import re
 
 import plotly
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov.supervision.statistics import week_start
@@ -114,3 +116,17 @@ def test_early_warnings_are_shown_to_the_covering_supervisors(db, supervisor_har
     qiqihar = make_staff("supervisor_qiqihar", "230200-GOV", roles=["supervisor"])
     other = page(qiqihar, "/supervision/").content.decode()
     assert "超期率异常上升" not in other
+
+
+def test_the_home_page_queries_do_not_grow_with_cases(data, supervisor_province):
+    client = Client()
+    client.force_login(supervisor_province)
+    client.get(f"/supervision/{NOVEMBER}")  # warm: session, grants, rules registry
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/supervision/{NOVEMBER}").status_code == 200
+    for _ in range(3):
+        known_set()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(f"/supervision/{NOVEMBER}")
+    assert "<strong>36</strong>" in response.content.decode()  # four times the cases received
+    assert len(many) == len(few)
