@@ -157,7 +157,7 @@ def send_early_warning_alerts(*, actor: Any = "system", today: dt.date | None = 
                 if not Alert.objects.filter(fingerprint=fingerprint(uid, item)).exists()
             ]
             if new:
-                Alert.objects.bulk_create(new)
+                Alert.objects.bulk_create(new, ignore_conflicts=True)  # a parallel run: no error
                 created += len(new)
                 publish(
                     "EarlyWarningRaised",
