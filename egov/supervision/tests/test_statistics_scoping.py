@@ -58,3 +58,16 @@ def test_nested_grants_count_once(data, make_staff):
     scope = stats.viewer_scope(user)
     assert scope.roots == ("230000/230100/",)
     assert stats.total_figures(scope, NOVEMBER).received == 6
+
+
+def test_two_separate_grants_show_both_subtrees(data, make_staff):
+    user = make_staff("two_cities", "230100-GOV", roles=["supervisor"])
+    from egov.core.services.people import grant_role
+
+    grant_role(actor="test", user=user, role="supervisor", organisation_code="230200-GOV")
+    user.refresh_from_db()
+    scope = stats.viewer_scope(user)
+    assert scope.roots == ("230000/230100/", "230000/230200/")
+    rows = {row.name: row.received for row in stats.grouped_figures(scope, stats.REGION, NOVEMBER)}
+    assert rows == {"哈尔滨市本级": 2, "道里区": 4, "齐齐哈尔市本级": 3}
+    assert stats.total_figures(scope, NOVEMBER).received == 9
