@@ -79,6 +79,11 @@ class Period:
         end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
         return start, end
 
+    def holds(self, column: str) -> Q:
+        """The rows whose ``column`` (a datetime) falls in the period: start <= t < end."""
+        start, end = self.bounds()
+        return Q(**{f"{column}__gte": start, f"{column}__lt": end})
+
     @property
     def label(self) -> str:
         return f"{self.start.isoformat()} ~ {self.end.isoformat()}"
@@ -253,7 +258,7 @@ def case_counts(cases: QuerySet, key: Any, period: Period) -> Iterable[dict[str,
     """Received, concluded, judged, on time and average days per key: one GROUP BY."""
     decided = Q(decided_at__isnull=False)
     return (
-        cases.filter(received_at__range=period.bounds())
+        cases.filter(period.holds("received_at"))
         .annotate(key=key)
         .values("key")
         .annotate(
@@ -286,7 +291,7 @@ def open_counts(cases: QuerySet, key: Any) -> Iterable[dict[str, Any]]:
 def finding_counts(findings: QuerySet, key: Any, period: Period) -> Iterable[dict[str, Any]]:
     """Findings found in the period and the red ones, per key."""
     return (
-        findings.filter(found_at__range=period.bounds())
+        findings.filter(period.holds("found_at"))
         .annotate(key=key)
         .values("key")
         .annotate(findings=Count("id"), red_findings=Count("id", filter=Q(severity="red")))
@@ -427,7 +432,7 @@ def finding_breakdown(scope: ViewScope, period: Period, by: str) -> list[Finding
     columns = ("category",) if by == "category" else ("rule_code", "category")
     rows = (
         findings_in(scope)
-        .filter(found_at__range=period.bounds())
+        .filter(period.holds("found_at"))
         .values(*columns)
         .annotate(
             findings=Count("id"),

@@ -44,3 +44,14 @@ def test_bad_periods_name_the_field(kwargs, field):
     with pytest.raises(PeriodError) as caught:
         parse_period(today=TODAY, **kwargs)
     assert field in caught.value.fields
+
+
+def test_the_period_ends_before_the_next_midnight(db, supervisor_province):
+    from egov.supervision import statistics as stats
+    from egov.supervision.tests.dashboard_data import at, make_case
+
+    make_case("230102-SCJG", received=at(30, 11, 23))  # 23:00 on the last day
+    make_case("230102-SCJG", received=at(1, 12, 0))  # midnight: December already
+    scope = stats.viewer_scope(supervisor_province)
+    assert stats.total_figures(scope, month_period(2026, 11)).received == 1
+    assert stats.total_figures(scope, month_period(2026, 12)).received == 1
