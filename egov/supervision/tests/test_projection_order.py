@@ -74,3 +74,40 @@ def test_an_end_without_its_start_still_counts_the_suspension():
     partial = project(without_start, CALENDAR, now=NOW)
     assert partial.deadline == full.deadline
     assert partial.suspended_days == full.suspended_days == 5
+
+
+STEPS = [
+    "accept",
+    "request_supplement",
+    "receive_supplement",
+    "start_procedure",
+    "end_procedure",
+    "extend",
+    "decide",
+    "pay",
+    "conclude",
+    "deliver",
+    "refuse",
+    "withdraw",
+    "terminate",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(STEPS), st.integers(-200, 2_000)), max_size=12),
+    st.booleans(),
+    st.integers(0, 60),
+)
+def test_any_sequence_of_steps_at_any_times_projects(steps, with_submission, promised):
+    """Steps out of workflow order, times before receipt or far after: a view, never a crash."""
+    story = CaseStory(received=at(2026, 9, 25), promised=promised, statutory=promised)
+    start = at(2026, 9, 25)
+    for name, hours in steps:
+        getattr(story, name)(start + dt.timedelta(hours=hours))
+    events = story.events if with_submission else story.events[1:] or story.events
+    view = project(events, CALENDAR, now=NOW)
+    assert view.event_count == len(events)
+    assert view.light in {"green", "yellow", "red", "suspended", "stopped"}
+    if view.deadline is not None and view.yellow_on is not None:
+        assert view.yellow_on <= view.deadline
