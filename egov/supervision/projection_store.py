@@ -169,9 +169,7 @@ def rebuild_cases(case_numbers: Iterable[str], *, now: dt.datetime | None = None
             for rows in events.values()
         ]
         paths, organisations = lookups([view for view, _ in views])
-        cases = [
-            case_row(view, case_source(rows), paths, organisations) for view, rows in views
-        ]
+        cases = [case_row(view, case_source(rows), paths, organisations) for view, rows in views]
         with transaction.atomic():
             SupervisedCase.objects.bulk_create(
                 cases,
