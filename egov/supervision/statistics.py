@@ -141,6 +141,7 @@ class ViewScope:
     """The region subtrees a viewer's figures cover (one path each, none inside another)."""
 
     roots: tuple[str, ...]
+    department: str = ""  # narrowed to one department's cases and findings (部门详情)
 
     @property
     def is_empty(self) -> bool:
@@ -150,6 +151,8 @@ class ViewScope:
         query = Q(pk__in=[])
         for root in self.roots:
             query |= Q(**{f"{column}__startswith": root})
+        if self.department:
+            query &= Q(department_code=self.department)
         return query
 
 
@@ -171,6 +174,19 @@ def viewer_scope(user: Any, region_code: str = "") -> ViewScope | None:
     if path is None or not any(path.startswith(root) for root in roots):
         return None
     return ViewScope((path,))
+
+
+def department_scope(scope: ViewScope, code: str) -> ViewScope | None:
+    """One department inside the viewer's scope (its organisation's region), or None."""
+    path = (
+        Organisation.objects.filter(code=code).values_list("region__path", flat=True).first()
+        or SupervisedCase.objects.filter(department_code=code)
+        .values_list("region_path", flat=True)
+        .first()
+    )
+    if not path or not any(path.startswith(root) for root in scope.roots):
+        return None
+    return ViewScope((path,), code)
 
 
 def cases_in(scope: ViewScope) -> QuerySet[SupervisedCase]:
@@ -304,10 +320,9 @@ def merged_rows(scope: ViewScope, dimension: str, period: Period) -> dict[str, d
     merged: dict[str, dict[str, Any]] = {}
     for root in scope.roots:
         key = group_key(dimension, root)
-        cases = SupervisedCase.objects.filter(region_path__startswith=root)
-        findings = Finding.objects.filter(region_path__startswith=root).exclude(
-            status__in=UNCOUNTED_FINDINGS
-        )
+        one_root = ViewScope((root,), scope.department)
+        cases = cases_in(one_root)
+        findings = findings_in(one_root)
         for rows in (
             case_counts(cases, key, period),
             open_counts(cases, key),
@@ -348,7 +363,7 @@ def grouped_figures(scope: ViewScope, dimension: str, period: Period) -> list[Fi
     merged = merged_rows(scope, dimension, period)
     names = names_for(dimension, list(merged), scope.roots)
     return [
-        Figures(key=key, name=names.get(key, key), **values)
+        Figures(key=key, name=names.get(key) or key or _("（未注明）"), **values)
         for key, values in sorted(merged.items())
     ]
 

@@ -12,6 +12,11 @@ app_name = "supervision"
 urlpatterns: list = [
     path("", views_dashboard.home, name="home"),
     path("statistics/", views_dashboard.statistics_page, name="statistics"),
+    path(
+        "statistics/departments/<str:code>/",
+        views_dashboard.department_page,
+        name="statistics_department",
+    ),
     re_path(
         r"^statistics/export\.(?P<fmt>csv|xlsx)$",
         views_dashboard.statistics_export,

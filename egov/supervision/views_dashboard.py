@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from egov.core.charts import plotly_js_url
-from egov.core.models import Region
+from egov.core.models import Organisation, Region
 from egov.core.permissions import may
 from egov.supervision import charts, exports, permissions
 from egov.supervision import statistics as stats
@@ -181,6 +181,36 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     context["charts"] = [chart for chart in context["charts"] if chart]
     return render(request, "supervision/dashboard/home.html", context)
+
+
+@login_required
+@require_GET
+def department_page(request: HttpRequest, code: str) -> HttpResponse:
+    """部门详情: one department's figures by item, its weeks and early warnings."""
+    scope, period, errors = read_request(request)
+    narrowed = stats.department_scope(scope, code)
+    if narrowed is None:
+        raise Http404
+    name = dict(Organisation.objects.filter(code=code).values_list("code", "name")).get(code, code)
+    context = {
+        "errors": errors,
+        "department": {"code": code, "name": name},
+        "findings_link": findings_url(),
+        **period_context(request, period),
+    }
+    if period is None:
+        return render(request, "supervision/dashboard/department.html", context, status=400)
+    items = stats.grouped_figures(narrowed, stats.ITEM, period)
+    items.sort(key=lambda row: (-row.received, row.key))
+    weeks = stats.department_weeks(narrowed, timezone.localdate(), weeks_needed())
+    context |= {
+        "rows": items,
+        "totals": stats.total_of(items),
+        "warnings": department_warnings(narrowed, series=weeks),
+        "chart": charts.weekly_chart(weeks),
+        "plotly_js": plotly_js_url(),
+    }
+    return render(request, "supervision/dashboard/department.html", context)
 
 
 def dimension_of(request: HttpRequest) -> str:

@@ -130,3 +130,23 @@ def test_the_home_page_queries_do_not_grow_with_cases(data, supervisor_province)
         response = client.get(f"/supervision/{NOVEMBER}")
     assert "<strong>36</strong>" in response.content.decode()  # four times the cases received
     assert len(many) == len(few)
+
+
+def test_a_department_page_shows_its_items_weeks_and_warning(db, supervisor_harbin):
+    rising_department(week_start(timezone.localdate()))
+    response = page(supervisor_harbin, "/supervision/statistics/departments/230102-SCJG/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "哈尔滨市道里区市场监督管理局" in html
+    assert 'id="department-items"' in html
+    assert "230102-SCJG-ITEM" in html
+    assert "超期率异常上升" in html
+    assert 'id="chart-weekly"' in html
+    home = page(supervisor_harbin, "/supervision/").content.decode()
+    assert "/supervision/statistics/departments/230102-SCJG/" in home  # the warning links here
+
+
+def test_a_department_outside_the_scope_is_not_found(data, supervisor_harbin):
+    base = "/supervision/statistics/departments"
+    assert page(supervisor_harbin, f"{base}/230200-SCJG/").status_code == 404  # 齐齐哈尔
+    assert page(supervisor_harbin, f"{base}/NOPE/").status_code == 404

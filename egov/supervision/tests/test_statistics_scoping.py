@@ -71,3 +71,14 @@ def test_two_separate_grants_show_both_subtrees(data, make_staff):
     rows = {row.name: row.received for row in stats.grouped_figures(scope, stats.REGION, NOVEMBER)}
     assert rows == {"哈尔滨市本级": 2, "道里区": 4, "齐齐哈尔市本级": 3}
     assert stats.total_figures(scope, NOVEMBER).received == 9
+
+
+def test_one_department_inside_the_scope(data, supervisor_harbin):
+    own = stats.viewer_scope(supervisor_harbin)
+    daoli = stats.department_scope(own, "230102-SCJG")
+    assert daoli == stats.ViewScope(("230000/230100/230102/",), "230102-SCJG")
+    unnamed, item = stats.grouped_figures(daoli, stats.ITEM, NOVEMBER)
+    assert (item.key, item.received, item.open_cases) == ("230102-SCJG-ITEM", 4, 2)
+    assert (unnamed.key, unnamed.name, unnamed.findings) == ("", "（未注明）", 2)  # no item
+    assert stats.open_by_light(daoli)["red"] == 1
+    assert stats.department_scope(own, "230200-SCJG") is None  # 齐齐哈尔: not hers
