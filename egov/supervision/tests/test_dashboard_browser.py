@@ -49,5 +49,9 @@ def test_the_province_supervisor_sees_drawn_charts_and_drills_down(
     page.wait_for_selector("#chart-on-time .main-svg")
     assert "哈尔滨市道里区市场监督管理局" in page.locator("#statistics").inner_text()
     page.screenshot(path=STATISTICS_SCREENSHOT, full_page=True)
+    page.get_by_role("link", name="哈尔滨市道里区市场监督管理局").click()
+    page.wait_for_selector("#department-items")
+    assert "食品经营许可" in page.locator("#department-items").inner_text()
+    page.screenshot(path=SCREENSHOT.with_name("supervision-department.png"), full_page=True)
     assert errors == []
     context.close()
