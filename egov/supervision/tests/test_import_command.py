@@ -147,3 +147,21 @@ def test_rebuild_with_evaluate_runs_the_rules_idempotently(department, tmp_path)
     assert out.strip().startswith("rebuilt 1 cases from 3 stored events; reference items 0")
     assert "findings" in out
     assert set(Finding.objects.values_list("fingerprint", flat=True)) == before
+
+
+def test_rejected_events_can_be_written_out_to_fix(department, tmp_path):
+    story = history()
+    bad = dict(story.events[1], region_code="999999")
+    path = tmp_path / "legacy.json"
+    path.write_text(json.dumps([story.events[0], bad]), encoding="utf-8")
+    out_file = tmp_path / "rejected.jsonl"
+    run("import", str(path), "--rejected", str(out_file))
+    [record] = [json.loads(line) for line in out_file.read_text("utf-8").splitlines()]
+    assert record | {"event": None} == {
+        "line": 2,
+        "code": "unknown_region",
+        "field": "region_code",
+        "reason": "未知的行政区划代码",
+        "event": None,
+    }
+    assert record["event"] == bad

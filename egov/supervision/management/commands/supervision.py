@@ -134,6 +134,11 @@ def add_import(parser: CommandParser) -> None:
     parser.add_argument("file", help="JSON array, JSON lines or CSV of case events")
     parser.add_argument("--system", default="", help="the legacy system's name (default: file)")
     parser.add_argument("--format", choices=sorted(READERS), help="default: by the file suffix")
+    parser.add_argument(
+        "--rejected",
+        metavar="PATH",
+        help="write each rejected event with its line, code, field and reason (JSON lines)",
+    )
 
 
 def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -147,6 +152,7 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
     system = options["system"] or path.stem
     totals = {"accepted": 0, "duplicate": 0, "rejected": 0, "cases": 0}
     shown = 0
+    rejected: list[dict[str, Any]] = []
     for batch in batches(READERS[kind](text)):
         report = ingest_events(
             events=[event for _, event in batch],
@@ -157,10 +163,29 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
         for name in totals:
             totals[name] += report.summary()[name]
         shown = show_rejections(command, report, [line for line, _ in batch], shown)
+        rejected += rejection_records(report, batch)
+    if options.get("rejected"):
+        lines = [json.dumps(record, ensure_ascii=False) for record in rejected]
+        Path(options["rejected"]).write_text("".join(f"{line}\n" for line in lines), "utf-8")
     command.stdout.write(
         f"imported {path.name}: accepted {totals['accepted']}, duplicate {totals['duplicate']}, "
         f"rejected {totals['rejected']}; cases rebuilt {totals['cases']}"
     )
+
+
+def rejection_records(report: IngestReport, batch: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+    """Each rejected event of a batch with its line and why, to fix and import again."""
+    return [
+        {
+            "line": batch[result.index][0],
+            "code": result.code,
+            "field": result.field,
+            "reason": result.reason,
+            "event": batch[result.index][1],
+        }
+        for result in report.results
+        if result.status == "rejected"
+    ]
 
 
 def show_rejections(
