@@ -22,7 +22,7 @@ and ``yellow_on`` from the working-day calendar. Then:
 2. the scan (:func:`egov.supervision.scan.scan`) of all cases, the first of
    the day (every case judged, findings and alerts written);
 3. the same scan repeated the same day (nothing to change);
-4. the next day's scan (every case re-dated, the newly red found);
+4. the next day's scan (the cases whose light changes);
 5. the set-based work equal to the loop's (lights and findings, no alerts) on
    all cases from the same starting state, for the ratio.
 
@@ -173,6 +173,7 @@ def case_values(
         "statutory_limit_days": limit * 2,
         "promised_limit_days": limit,
         "deadline": deadline,
+        "statutory_deadline": None if suspended else calendar.add_working_days(accepted, limit * 2),
         "yellow_on": yellow_on,
         "light": "suspended" if suspended else "green",
         "handler": handler,
@@ -448,8 +449,9 @@ in five; written straight into the table (`executemany` on SQLite, `COPY` on
 PostgreSQL). The first scan of the day judged every case: on
 {shown["vendor"]}, {first["turned_red"]:,} turned red and {first["turned_yellow"]:,}
 yellow, with {first["findings_created"]:,} findings and {first["alerts_created"]:,}
-alerts written. A repeated scan the same day writes nothing; the next day's
-re-dates every case. The per-case loop reads each case through the ORM, works
+alerts written (every case was judged for the first time, as after a bulk
+import). A repeated scan the same day writes nothing; the next day's writes
+the cases whose light changes. The per-case loop reads each case through the ORM, works
 out its light in Python, saves it and creates its promised-limit finding (one
 transaction), on a sample; the ratio compares it with the same work done
 set-based (lights and findings of both rules, no alerts) on all cases.
