@@ -42,7 +42,7 @@ def register_dashboard_menu() -> None:
 def register_findings_menu() -> None:
     """Findings, notices and alerts in the workbench menu (S3)."""
     from egov.core.menu import MenuEntry, register_menu_entry
-    from egov.supervision.permissions import RESPOND, VIEW
+    from egov.supervision.permissions import COMPLAIN, RESPOND, VIEW
 
     register_menu_entry(
         MenuEntry(VIEW, _("监察发现"), "supervision:findings", _("规则发现、督办、升级、黄牌红牌"))
@@ -53,6 +53,11 @@ def register_findings_menu() -> None:
     register_menu_entry(
         MenuEntry(
             "workbench.view", _("我的提醒"), "supervision:alerts", _("办件临期、超期等预警提醒")
+        )
+    )
+    register_menu_entry(
+        MenuEntry(
+            COMPLAIN, _("效能投诉"), "supervision:complaints", _("对办件办理情况的投诉及处理结果")
         )
     )
 

@@ -15,6 +15,7 @@ def test_a_citizen_sees_links_to_cases_and_certificates(client: Client, citizen:
 
     assert f'href="{reverse("approvals:my_cases")}"' in page
     assert f'href="{reverse("trust:my_certificates")}"' in page
+    assert f'href="{reverse("supervision:complaints")}"' in page
 
 
 def test_staff_menu_entries_are_not_on_a_citizens_page(client: Client, citizen: User) -> None:
