@@ -53,7 +53,7 @@ EXTRA_RULES = {"complaint.efficiency": gettext_lazy("效能投诉")}
 
 
 def rule_labels() -> dict[str, str]:
-    names = {code: str(rule.name) for code, rule in REGISTRY.items()}
+    names = {code: _(rule.name) for code, rule in REGISTRY.items()}
     return names | {code: str(label) for code, label in EXTRA_RULES.items()}
 
 

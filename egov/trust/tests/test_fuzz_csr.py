@@ -125,7 +125,7 @@ def test_one_byte_changed(both_cas: None, name: str, position: int, byte: int) -
 @given(name=st.sampled_from(["sm", "intl"]), cut=st.integers(min_value=0, max_value=10_000))
 def test_truncated_der_and_pem(both_cas: None, name: str, cut: int) -> None:
     der = REQUESTS[name]
-    pem = to_pem(der, "CERTIFICATE REQUEST")
+    pem = to_pem(der, "CERTIFICATE REQUEST").rstrip()  # cutting only a final newline is no cut
     for data in (der[: cut % len(der)], pem[: cut % len(pem)]):
         assert isinstance(issue_or_refuse(data), TrustError)
 
