@@ -177,19 +177,39 @@ FINDING_ACTIONS: dict[str, Callable[[HttpRequest, User, int], str]] = {
 def finding_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Issue a notice, escalate or dismiss; the finding page again, with errors if refused."""
     user = viewer(request)
-    step = FINDING_ACTIONS.get(action)
+    return run_step(
+        request,
+        FINDING_ACTIONS.get(action),
+        user,
+        pk,
+        show_refusal=lambda why: finding_page(
+            request, findings.access_finding(user, pk, lock=False), why, status=400
+        ),
+        done_url=("supervision:finding", {"pk": pk}),
+    )
+
+
+def run_step(
+    request: HttpRequest,
+    step: Callable[[HttpRequest, User, Any], str] | None,
+    user: User,
+    key: Any,
+    *,
+    show_refusal: Callable[[dict[str, str]], HttpResponse],
+    done_url: tuple[str, dict[str, Any]],
+) -> HttpResponse:
+    """Run one finding or notice step: success message and redirect, or the page with why."""
     if step is None:
         raise Http404
     try:
-        done = step(request, user, pk)
+        done = step(request, user, key)
     except SupervisionError as refused:
         try:
-            finding = findings.access_finding(user, pk, lock=False)
+            return show_refusal(refusal(refused))
         except SupervisionError:
             raise Http404 from None
-        return finding_page(request, finding, refusal(refused), status=400)
     messages.success(request, done)
-    return redirect("supervision:finding", pk=pk)
+    return redirect(done_url[0], **done_url[1])
 
 
 FIELD_LABELS = {
@@ -328,19 +348,16 @@ NOTICE_ACTIONS: dict[str, Callable[[HttpRequest, User, str], str]] = {
 def notice_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Answer, accept, reject or escalate a notice; the notice page with errors if refused."""
     user = staff(request)
-    step = NOTICE_ACTIONS.get(action)
-    if step is None:
-        raise Http404
-    try:
-        done = step(request, user, number)
-    except SupervisionError as refused:
-        try:
-            notice = findings.access_notice(user, number, lock=False)
-        except SupervisionError:
-            raise Http404 from None
-        return notice_page(request, notice, refusal(refused), status=400)
-    messages.success(request, done)
-    return redirect("supervision:notice", number=number)
+    return run_step(
+        request,
+        NOTICE_ACTIONS.get(action),
+        user,
+        number,
+        show_refusal=lambda why: notice_page(
+            request, findings.access_notice(user, number, lock=False), why, status=400
+        ),
+        done_url=("supervision:notice", {"number": number}),
+    )
 
 
 # --- Alerts ----------------------------------------------------------------------------------
