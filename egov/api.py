@@ -17,7 +17,8 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """400 with each field and its reason."""
+    """400 ``invalid_input``: the first field at fault in ``field`` and ``message``, all in
+    ``errors``, as the services' own refusals are."""
     errors = [
         {
             "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
@@ -25,7 +26,14 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for err in exc.errors
     ]
-    return api.create_response(request, {"code": "invalid_input", "errors": errors}, status=400)
+    first = errors[0] if errors else {"field": None, "reason": "invalid"}
+    body = {
+        "code": "invalid_input",
+        "message": f"invalid input: {first['field'] or 'body'}: {first['reason']}",
+        "field": first["field"],
+        "errors": errors,
+    }
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(HttpError)

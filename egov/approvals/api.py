@@ -3,7 +3,7 @@
 Reading the catalogue is open to everyone. Everything else needs a signed-in
 session (``django_auth``, which also checks the CSRF token). Every endpoint
 calls the same service or selector as the pages do. Refusals answer
-``{"code", "message", "errors": [{"field", "reason"}]}`` with the code from
+``{"code", "message", "field", "errors": [{"field", "reason"}]}`` with the code from
 :class:`egov.approvals.errors.ErrorCode`: 400 bad input, 403 a role or the
 applicant is missing, 404 not found (missing and forbidden alike), 409 out of
 order or a duplicate.
@@ -51,6 +51,7 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     code: str
     message: str
+    field: str | None = None
     errors: list[FieldError] = []
 
 

@@ -6,7 +6,13 @@ enters, returning the cleaned values or every field at fault with the reason.
 
 Field types: ``text``, ``number``, ``date``, ``resident_id`` (公民身份号码,
 GB 11643), ``credit_code`` (统一社会信用代码, GB 32100), ``phone``, ``region``
-(a GB/T 2260 code) and ``choice``.
+(a GB/T 2260 code) and ``choice``. A ``text`` field holds at most its
+``max_length`` characters (default 200, at most 2000) on one line, unless
+``multiline`` is true.
+
+Every value must be text (a ``number`` field also takes a JSON number): an
+object, a list or a boolean is refused, and so are control characters and
+bidirectional overrides (:mod:`egov.core.text_input`).
 
 Resident IDs: the check character is computed by ``stdnum.cn.ric`` (GB 11643),
 the birth date must be a real past date, and the 6-digit address code is looked
@@ -26,11 +32,14 @@ from typing import Any
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from egov.core.text_input import LINE_MAX, NOTE_MAX, check_text
+
 FIELD_TYPES = frozenset(
     {"text", "number", "date", "resident_id", "credit_code", "phone", "region", "choice"}
 )
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_MAX_DEFAULT = 200
+TEXT_MAX_LIMIT = NOTE_MAX  # the most an administrator may allow in one text field
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
@@ -72,6 +81,17 @@ def field_spec_problems(index: int, spec: Any, seen: set[str]) -> Errors:
         not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices)
     ):
         errors[f"{where}.choices"] = "a choice field needs a non-empty list of strings"
+    return errors | text_spec_problems(where, spec)
+
+
+def text_spec_problems(where: str, spec: Mapping[str, Any]) -> Errors:
+    """What is wrong with a field's ``max_length`` and ``multiline``."""
+    errors: Errors = {}
+    limit = spec.get("max_length", TEXT_MAX_DEFAULT)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= TEXT_MAX_LIMIT:
+        errors[f"{where}.max_length"] = f"a whole number from 1 to {TEXT_MAX_LIMIT}"
+    if not isinstance(spec.get("multiline", False), bool):
+        errors[f"{where}.multiline"] = "true or false"
     return errors
 
 
@@ -203,6 +223,18 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def typed_value(value: Any, spec: Mapping[str, Any]) -> Any:
+    """The value if its type and characters fit the field; ValueError says why not.
+
+    A number field also takes a JSON number; every other value must be text
+    without control characters, of a bounded length.
+    """
+    if spec["type"] == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    limit = int(spec.get("max_length", TEXT_MAX_DEFAULT)) if spec["type"] == "text" else LINE_MAX
+    return check_text(value, max_length=limit, multiline=spec.get("multiline") is True)
+
+
 def validate_form(
     fields: Sequence[Mapping[str, Any]], values: Mapping[str, Any], lookup: RegionLookup
 ) -> tuple[dict[str, str], Errors]:
@@ -221,7 +253,7 @@ def validate_form(
                 errors[name] = "required"
             continue
         try:
-            cleaned[name] = CLEANERS[spec["type"]](value, spec, lookup)
+            cleaned[name] = CLEANERS[spec["type"]](typed_value(value, spec), spec, lookup)
         except ValueError as exc:
             errors[name] = str(exc)
     return cleaned, errors

@@ -19,7 +19,15 @@ from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case
 from egov.approvals.selectors import case_clock, open_cases_for_acceptance_sweep
-from egov.approvals.services.common import access_case, move, record_step, require
+from egov.approvals.services.common import (
+    NOTE,
+    REQUIRED_NOTE,
+    access_case,
+    clean_texts,
+    move,
+    record_step,
+    require,
+)
 from egov.approvals.workflow import Action, Status
 
 SYSTEM_ACTOR = "system"
@@ -80,9 +88,10 @@ def accept_case(*, actor: Any, number: str, note: str = "") -> Case:
     with transaction.atomic(durable=True):
         case = access_case(actor, number)
         require(actor, permissions.ACCEPT, case)
+        text = clean_texts(note=(note, NOTE))["note"]
         if settle_deemed_acceptance(case):
             return case
-        mark_accepted(case, actor, at=timezone.now(), deemed=False, note=note.strip())
+        mark_accepted(case, actor, at=timezone.now(), deemed=False, note=text)
         return case
 
 
@@ -91,10 +100,7 @@ def refuse_case(*, actor: Any, number: str, reasons: str) -> Case:
     with transaction.atomic(durable=True):
         case = access_case(actor, number)
         require(actor, permissions.REFUSE, case)
-        if not reasons.strip():
-            raise ApprovalError(
-                ErrorCode.INVALID_INPUT, "reasons are required", {"reasons": "required"}
-            )
+        text = clean_texts(reasons=(reasons, REQUIRED_NOTE))["reasons"]
         if case_clock(case).phase is Phase.PROCESSING and case.status == Status.SUBMITTED:
             raise ApprovalError(
                 ErrorCode.ACCEPTANCE_WINDOW_PASSED,
@@ -102,7 +108,7 @@ def refuse_case(*, actor: Any, number: str, reasons: str) -> Case:
             )
         case.status = move(case, Action.REFUSE)
         case.closed_at = timezone.now()
-        case.reasons = reasons.strip()
+        case.reasons = text
         case.save(update_fields=["status", "closed_at", "reasons"])
         record_step(
             case=case,

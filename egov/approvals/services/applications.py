@@ -16,14 +16,21 @@ from egov.approvals.forms_spec import check_credit_code, check_resident_id, vali
 from egov.approvals.models import Case, ServiceItem
 from egov.approvals.numbering import case_number
 from egov.approvals.services.common import (
+    CODE,
+    NOTE,
+    PHONE,
+    REQUIRED_NAME,
+    REQUIRED_NOTE,
     Files,
     access_case,
     check_files,
+    clean_texts,
     is_applicant,
     is_public,
     move,
     next_sequence,
     record_step,
+    refusal_message,
     region_lookup,
     require,
     store_files,
@@ -31,6 +38,7 @@ from egov.approvals.services.common import (
 from egov.approvals.workflow import Action
 from egov.core.models import User
 from egov.core.permissions import may
+from egov.core.text_input import text_problems
 
 
 def find_active_item(item_code: str) -> ServiceItem:
@@ -46,20 +54,27 @@ def find_active_item(item_code: str) -> ServiceItem:
     return item
 
 
-def applicant_problems(kind: str, name: str, identifier: str) -> dict[str, str]:
-    """Check the applicant's kind, name and ID (resident ID or credit code)."""
-    errors: dict[str, str] = {}
-    if kind not in Case.ApplicantKind.values:
+def applicant_problems(kind: Any, name: Any, identifier: Any, phone: Any = "") -> dict[str, str]:
+    """Check the applicant's kind, name, ID (resident ID or credit code) and phone."""
+    texts, errors = text_problems(
+        {
+            "applicant_kind": (kind, CODE),
+            "applicant_name": (name, REQUIRED_NAME),
+            "applicant_identifier": (identifier, CODE),
+            "applicant_phone": (phone, PHONE),
+        }
+    )
+    kind = texts.get("applicant_kind")
+    if kind is not None and kind not in Case.ApplicantKind.values:
         errors["applicant_kind"] = f"one of {', '.join(Case.ApplicantKind.values)}"
-    if not name.strip():
-        errors["applicant_name"] = "required"
-    try:
-        if kind == Case.ApplicantKind.CITIZEN:
-            check_resident_id(identifier, region_lookup)
-        elif kind == Case.ApplicantKind.ENTERPRISE:
-            check_credit_code(identifier)
-    except ValueError as exc:
-        errors["applicant_identifier"] = str(exc)
+    if "applicant_identifier" not in errors:
+        try:
+            if kind == Case.ApplicantKind.CITIZEN:
+                check_resident_id(identifier, region_lookup)
+            elif kind == Case.ApplicantKind.ENTERPRISE:
+                check_credit_code(identifier)
+        except ValueError as exc:
+            errors["applicant_identifier"] = str(exc)
     return errors
 
 
@@ -173,9 +188,7 @@ def submit_application(
         cleaned, problems = application_problems(item, form, files)
         errors |= problems
         if errors:
-            raise ApprovalError(
-                ErrorCode.INVALID_INPUT, "the application is incomplete or invalid", errors
-            )
+            raise ApprovalError(ErrorCode.INVALID_INPUT, refusal_message(errors), errors)
         phone = getattr(getattr(applicant, "public_account", None), "phone", "") or ""
         return open_case(
             item=item,
@@ -211,20 +224,20 @@ def register_walk_in(
                 ErrorCode.PERMISSION_DENIED,
                 f"{actor} may not register cases for {item.department.code}",
             )
-        errors = applicant_problems(applicant_kind, applicant_name, applicant_identifier)
+        errors = applicant_problems(
+            applicant_kind, applicant_name, applicant_identifier, applicant_phone
+        )
         cleaned, problems = application_problems(item, form, files)
         errors |= problems
         if errors:
-            raise ApprovalError(
-                ErrorCode.INVALID_INPUT, "the application is incomplete or invalid", errors
-            )
+            raise ApprovalError(ErrorCode.INVALID_INPUT, refusal_message(errors), errors)
         return open_case(
             item=item,
             applicant=None,
             kind=applicant_kind,
             name=applicant_name,
             identifier=applicant_identifier,
-            phone=applicant_phone,
+            phone=applicant_phone.strip(),
             channel=Case.Channel.WALK_IN,
             form=cleaned,
             files=files,
@@ -265,7 +278,8 @@ def withdraw_application(*, actor: User, number: str, reason: str = "") -> Case:
         case = access_case(actor, number)
         if not is_applicant(actor, case):
             raise ApprovalError(ErrorCode.NOT_APPLICANT, "only the applicant may withdraw")
-        return close_case(case, Action.WITHDRAW, actor, reason, summary="申请人撤回")
+        text = clean_texts(reason=(reason, NOTE))["reason"]
+        return close_case(case, Action.WITHDRAW, actor, text, summary="申请人撤回")
 
 
 def terminate_case(*, actor: User, number: str, reason: str) -> Case:
@@ -273,8 +287,5 @@ def terminate_case(*, actor: User, number: str, reason: str) -> Case:
     with transaction.atomic(durable=True):
         case = access_case(actor, number)
         require(actor, permissions.TERMINATE, case)
-        if not reason.strip():
-            raise ApprovalError(
-                ErrorCode.INVALID_INPUT, "a reason is required", {"reason": "required"}
-            )
-        return close_case(case, Action.TERMINATE, actor, reason, summary="终止办理")
+        text = clean_texts(reason=(reason, REQUIRED_NOTE))["reason"]
+        return close_case(case, Action.TERMINATE, actor, text, summary="终止办理")

@@ -27,6 +27,7 @@ from egov.core.events import publish
 from egov.core.models import Region, User
 from egov.core.permissions import may
 from egov.core.services.audit import record_audit
+from egov.core.text_input import CODE_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX, TextLimit, text_problems
 
 PUBLIC_KINDS = frozenset({User.Kind.CITIZEN, User.Kind.ENTERPRISE})
 
@@ -217,3 +218,32 @@ def store_files(case: Case, files: Files, names: Mapping[str, str], round_: int)
                 }
             )
     return described
+
+
+# --- Typed text ------------------------------------------------------------------------
+
+NOTE = TextLimit(NOTE_MAX, multiline=True)  # notes, outcomes, optional reasons
+REQUIRED_NOTE = TextLimit(NOTE_MAX, multiline=True, required=True)  # reasons, remedies
+CODE = TextLimit(CODE_MAX)  # licence and receipt numbers, material codes, choices
+REQUIRED_CODE = TextLimit(CODE_MAX, required=True)
+NAME = TextLimit(NAME_MAX)  # names of applicants, fees, materials
+REQUIRED_NAME = TextLimit(NAME_MAX, required=True)
+PHONE = TextLimit(PHONE_MAX)
+
+
+def refusal_message(errors: Mapping[str, str]) -> str:
+    """One line naming the first refused field and why (the rest are in ``errors``)."""
+    field, reason = next(iter(errors.items()))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"invalid input: {field}: {reason}{more}"
+
+
+def clean_texts(**fields: tuple[Any, TextLimit]) -> dict[str, str]:
+    """Each text stripped, or INVALID_INPUT naming every refused field and why.
+
+    The check is :mod:`egov.core.text_input`'s: type, control characters, length.
+    """
+    cleaned, errors = text_problems(fields)
+    if errors:
+        raise ApprovalError(ErrorCode.INVALID_INPUT, refusal_message(errors), errors)
+    return cleaned

@@ -14,8 +14,20 @@ from egov.approvals.models import Case, Extension, FeePayment
 from egov.approvals.numbering import licence_number as make_licence_number
 from egov.approvals.selectors import case_clock
 from egov.approvals.services.acceptance import staff_case
-from egov.approvals.services.common import access_case, move, next_sequence, record_step, require
+from egov.approvals.services.common import (
+    CODE,
+    REQUIRED_CODE,
+    REQUIRED_NAME,
+    REQUIRED_NOTE,
+    access_case,
+    clean_texts,
+    move,
+    next_sequence,
+    record_step,
+    require,
+)
 from egov.approvals.workflow import Action
+from egov.core.text_input import text_problems
 
 DELIVERY_METHODS = {"online": "网上送达", "window": "窗口领取", "post": "邮寄送达"}
 
@@ -25,21 +37,19 @@ def approve_extension(*, actor: Any, number: str, days: int, reason: str) -> Cas
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.APPROVE_EXTENSION)
         move(case, Action.EXTEND)
-        errors = {}
+        texts, errors = text_problems({"reason": (reason, REQUIRED_NOTE)})
         if (
             isinstance(days, bool)
             or not isinstance(days, int)
             or not 1 <= days <= case.statutory_limit_days
         ):
             errors["days"] = f"a whole number of working days, 1 to {case.statutory_limit_days}"
-        if not reason.strip():
-            errors["reason"] = "required"
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, "the extension is incomplete", errors)
         extension = Extension.objects.create(
             case=case,
             days=days,
-            reason=reason.strip(),
+            reason=texts["reason"],
             approved_by=actor,
             approved_at=timezone.now(),
         )
@@ -89,7 +99,7 @@ def approve_case(*, actor: Any, number: str, licence_number: str = "") -> Case:
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.DECIDE)
         move(case, Action.APPROVE)
-        licence = licence_number.strip()
+        licence = clean_texts(licence_number=(licence_number, CODE))["licence_number"]
         if licence and Case.objects.filter(licence_number=licence).exists():
             raise ApprovalError(
                 ErrorCode.DUPLICATE_LICENCE,
@@ -111,16 +121,8 @@ def deny_case(*, actor: Any, number: str, reasons: str, remedies: str) -> Case:
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.DECIDE)
         move(case, Action.DENY)
-        errors = {
-            name: "required"
-            for name, text in (("reasons", reasons), ("remedies", remedies))
-            if not text.strip()
-        }
-        if errors:
-            raise ApprovalError(
-                ErrorCode.INVALID_INPUT, "a denial states reasons and remedies", errors
-            )
-        case.reasons, case.remedies = reasons.strip(), remedies.strip()
+        texts = clean_texts(reasons=(reasons, REQUIRED_NOTE), remedies=(remedies, REQUIRED_NOTE))
+        case.reasons, case.remedies = texts["reasons"], texts["remedies"]
         data = {"decision": "deny", "reasons": case.reasons, "remedies": case.remedies}
         return decide(case, actor, Action.DENY, data, f"不予许可：{case.reasons}")
 
@@ -156,7 +158,7 @@ def deliver_case(*, actor: Any, number: str, method: str) -> Case:
     with transaction.atomic(durable=True):
         case = access_case(actor, number)
         require(actor, permissions.DELIVER, case)
-        if method not in DELIVERY_METHODS:
+        if not isinstance(method, str) or method not in DELIVERY_METHODS:
             raise ApprovalError(
                 ErrorCode.INVALID_INPUT,
                 "unknown delivery method",
@@ -177,18 +179,22 @@ def deliver_case(*, actor: Any, number: str, method: str) -> Case:
         return case
 
 
-def fee_problems(case: Case, fee_name: str, amount_fen: Any, receipt_number: str) -> dict[str, str]:
+def fee_problems(
+    case: Case, fee_name: Any, amount_fen: Any, receipt_number: Any
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The cleaned fee name and receipt number, and every problem of the payment."""
     fees = {fee["name"]: fee["amount_fen"] for fee in case.item.fees}
-    errors = {}
-    if fee_name not in fees:
+    texts, errors = text_problems(
+        {"fee_name": (fee_name, REQUIRED_NAME), "receipt_number": (receipt_number, REQUIRED_CODE)}
+    )
+    name = texts.get("fee_name")
+    if name is not None and name not in fees:
         errors["fee_name"] = "not a fee of this item" if fees else "this item is free of charge"
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         errors["amount_fen"] = "a whole number of fen, > 0"
-    elif fee_name in fees and amount_fen > fees[fee_name]:
-        errors["amount_fen"] = f"more than the fee's amount ({fees[fee_name]} fen)"
-    if not receipt_number.strip():
-        errors["receipt_number"] = "required"
-    return errors
+    elif name in fees and amount_fen > fees[name]:
+        errors["amount_fen"] = f"more than the fee's amount ({fees[name]} fen)"
+    return texts, errors
 
 
 def record_fee_payment(
@@ -198,10 +204,11 @@ def record_fee_payment(
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.RECORD_FEE)
         move(case, Action.RECORD_FEE)
-        errors = fee_problems(case, fee_name, amount_fen, receipt_number)
+        texts, errors = fee_problems(case, fee_name, amount_fen, receipt_number)
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, "the payment is incomplete", errors)
-        if FeePayment.objects.filter(receipt_number=receipt_number.strip()).exists():
+        fee_name, receipt_number = texts["fee_name"], texts["receipt_number"]
+        if FeePayment.objects.filter(receipt_number=receipt_number).exists():
             raise ApprovalError(
                 ErrorCode.DUPLICATE_RECEIPT,
                 "this receipt is already recorded",
@@ -211,7 +218,7 @@ def record_fee_payment(
             case=case,
             fee_name=fee_name,
             amount_fen=amount_fen,
-            receipt_number=receipt_number.strip(),
+            receipt_number=receipt_number,
             paid_at=timezone.now(),
             recorded_by=actor.get_username(),
         )

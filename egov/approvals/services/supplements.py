@@ -9,6 +9,7 @@ not count against the limit (第四十五条) and have their own limit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +21,14 @@ from egov.approvals.events import CaseEvent, utc_text
 from egov.approvals.models import Case, Suspension
 from egov.approvals.services.acceptance import staff_case
 from egov.approvals.services.common import (
+    CODE,
+    NOTE,
+    REQUIRED_NAME,
+    REQUIRED_NOTE,
     Files,
     access_case,
     check_files,
+    clean_texts,
     is_applicant,
     move,
     record_step,
@@ -30,23 +36,46 @@ from egov.approvals.services.common import (
     store_files,
 )
 from egov.approvals.workflow import Action, Status
+from egov.core.text_input import text_problems
 
 SPECIAL_KINDS = frozenset(Suspension.Kind.values) - {Suspension.Kind.SUPPLEMENT}
 
 
-def missing_problems(missing: Any, known: set[str]) -> dict[str, str]:
+MISSING_MAX = 50  # entries in one request for supplementary materials
+
+
+def missing_entry(index: int, entry: Any, known: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """One missing material, cleaned: its code (optional), name and reason; or its problems."""
+    where = f"missing[{index}]"
+    if not isinstance(entry, Mapping):
+        return {}, {where: "expected an object with name and reason"}
+    texts, errors = text_problems(
+        {
+            "code": (entry.get("code"), CODE),
+            "name": (entry.get("name"), REQUIRED_NAME),
+            "reason": (entry.get("reason"), REQUIRED_NOTE),
+        }
+    )
+    if texts.get("code") and texts["code"] not in known:
+        errors["code"] = "not a material of this item"
+    if "reason" in errors and errors["reason"] == "required":
+        errors["reason"] = "required: what is wrong or missing"
+    return texts, {f"{where}.{field}": reason for field, reason in errors.items()}
+
+
+def missing_entries(missing: Any, known: set[str]) -> tuple[list[dict[str, str]], dict[str, str]]:
     """Each missing entry has a name and a reason; a code, if given, is the item's."""
     if not isinstance(missing, list) or not missing:
-        return {"missing": "list every missing or defective material at once (at least one)"}
+        return [], {"missing": "list every missing or defective material at once (at least one)"}
+    if len(missing) > MISSING_MAX:
+        return [], {"missing": f"at most {MISSING_MAX} entries, got {len(missing)}"}
+    entries: list[dict[str, str]] = []
     errors: dict[str, str] = {}
     for index, entry in enumerate(missing):
-        if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
-            errors[f"missing[{index}].name"] = "required"
-        elif not str(entry.get("reason", "")).strip():
-            errors[f"missing[{index}].reason"] = "required: what is wrong or missing"
-        elif entry.get("code") and entry["code"] not in known:
-            errors[f"missing[{index}].code"] = "not a material of this item"
-    return errors
+        texts, problems = missing_entry(index, entry, known)
+        entries.append(texts)
+        errors |= problems
+    return entries, errors
 
 
 def request_supplement(
@@ -55,25 +84,19 @@ def request_supplement(
     """A clerk asks for supplementary materials (补正告知); the clock stops."""
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.REQUEST_SUPPLEMENT)
-        errors = missing_problems(missing, {m["code"] for m in case.item.materials})
+        entries, errors = missing_entries(missing, {m["code"] for m in case.item.materials})
+        texts, note_errors = text_problems({"note": (note, NOTE)})
+        errors |= note_errors
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, "the request is incomplete", errors)
         case.status = move(case, Action.REQUEST_SUPPLEMENT)
         case.supplement_requests += 1
         case.save(update_fields=["status", "supplement_requests"])
-        entries = [
-            {
-                "code": str(m.get("code", "")),
-                "name": str(m["name"]).strip(),
-                "reason": str(m["reason"]).strip(),
-            }
-            for m in missing
-        ]
         suspension = Suspension.objects.create(
             case=case,
             kind=Suspension.Kind.SUPPLEMENT,
             sequence=case.supplement_requests,
-            reason=note.strip(),
+            reason=texts["note"],
             missing=entries,
             started_at=timezone.now(),
             started_by=actor.get_username(),
@@ -138,7 +161,8 @@ def receive_supplement(
         suspension = open_suspension(
             case, {Suspension.Kind.SUPPLEMENT}, ErrorCode.NO_OPEN_SUPPLEMENT
         )
-        errors = check_files(files, {m["code"] for m in case.item.materials})
+        texts, errors = text_problems({"note": (note, NOTE)})
+        errors |= check_files(files, {m["code"] for m in case.item.materials})
         if is_applicant(actor, case):
             for entry in suspension.missing:
                 if entry.get("code") and not files.get(entry["code"]):
@@ -151,7 +175,7 @@ def receive_supplement(
         data = {
             "sequence": suspension.sequence,
             "materials": materials,
-            "note": note.strip(),
+            "note": texts["note"],
             **clock_data,
         }
         record_step(
@@ -171,11 +195,9 @@ def start_special_procedure(
     """A clerk starts a special procedure (听证, 检验检测, 专家评审, 现场核查); the clock stops."""
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.SPECIAL_PROCEDURE)
-        errors = {}
-        if procedure not in SPECIAL_KINDS:
+        texts, errors = text_problems({"reason": (reason, REQUIRED_NOTE)})
+        if not isinstance(procedure, str) or procedure not in SPECIAL_KINDS:
             errors["procedure"] = f"one of {', '.join(sorted(SPECIAL_KINDS))}"
-        if not reason.strip():
-            errors["reason"] = "required"
         if (
             isinstance(limit_days, bool)
             or not isinstance(limit_days, int)
@@ -193,7 +215,7 @@ def start_special_procedure(
             case=case,
             kind=procedure,
             sequence=sequence,
-            reason=reason.strip(),
+            reason=texts["reason"],
             limit_days=limit_days,
             started_at=timezone.now(),
             started_by=actor.get_username(),
@@ -221,12 +243,13 @@ def end_special_procedure(*, actor: Any, number: str, outcome: str = "") -> Case
     with transaction.atomic(durable=True):
         case = access_case(actor, number)
         require(actor, permissions.SPECIAL_PROCEDURE, case)
+        text = clean_texts(outcome=(outcome, NOTE))["outcome"]
         status = move(case, Action.END_SPECIAL_PROCEDURE)
         suspension = open_suspension(case, set(SPECIAL_KINDS), ErrorCode.NO_OPEN_SPECIAL_PROCEDURE)
         clock_data = resume_clock(case, suspension, status, actor)
         data = {
             "procedure": suspension.kind,
-            "outcome": outcome.strip(),
+            "outcome": text,
             **clock_data,
         }
         record_step(
