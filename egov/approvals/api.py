@@ -25,6 +25,12 @@ from ninja.security import django_auth
 from egov.approvals import selectors, services
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
+from egov.approvals.services.supplements import MISSING_MAX
+from egov.core.schema_text import CodeText, NameText, NoteText
+from egov.core.text_input import CODE_MAX, NOTE_MAX
+
+# The form's JSON: every field's text within its limit, with room for names and quoting.
+FORM_JSON_MAX = 64 * 1024
 
 router = Router(tags=["approvals"])
 
@@ -201,7 +207,11 @@ def uploaded(request: HttpRequest) -> dict[str, list[Any]]:
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, auth=django_auth)
 @answers_approval_errors
-def submit(request: HttpRequest, item_code: Form[str], form: Form[str] = "{}") -> Any:
+def submit(
+    request: HttpRequest,
+    item_code: str = Form(..., max_length=CODE_MAX),
+    form: str = Form("{}", max_length=FORM_JSON_MAX),
+) -> Any:
     """Apply online (网上申请): multipart with ``item_code``, ``form`` (JSON) and one file
     field per material, named by the material's code."""
     case = services.submit_application(
@@ -249,60 +259,60 @@ def decision_document(request: HttpRequest, number: str) -> Any:
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: NoteText = ""
 
 
 class ReasonsIn(Schema):
-    reasons: str
+    reasons: NoteText
 
 
 class MissingIn(Schema):
-    code: str = ""
-    name: str
-    reason: str
+    code: CodeText = ""
+    name: NameText
+    reason: NoteText
 
 
 class SupplementRequestIn(Schema):
-    missing: list[MissingIn]
-    note: str = ""
+    missing: list[MissingIn] = Field(..., max_length=MISSING_MAX)
+    note: NoteText = ""
 
 
 class SpecialProcedureIn(Schema):
-    procedure: str
-    reason: str
+    procedure: CodeText
+    reason: NoteText
     limit_days: int
 
 
 class OutcomeIn(Schema):
-    outcome: str = ""
+    outcome: NoteText = ""
 
 
 class ExtensionIn(Schema):
     days: int
-    reason: str
+    reason: NoteText
 
 
 class ApproveIn(Schema):
-    licence_number: str = ""
+    licence_number: CodeText = ""
 
 
 class DenyIn(Schema):
-    reasons: str
-    remedies: str
+    reasons: NoteText
+    remedies: NoteText
 
 
 class DeliverIn(Schema):
-    method: str
+    method: CodeText
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: NoteText = ""
 
 
 class PaymentIn(Schema):
-    fee_name: str
+    fee_name: NameText
     amount_fen: int
-    receipt_number: str
+    receipt_number: CodeText
 
 
 def act(request: HttpRequest, number: str, service: Callable[..., Any], **kwargs: Any) -> Any:
@@ -337,7 +347,9 @@ def request_supplement(request: HttpRequest, number: str, body: SupplementReques
 
 @router.post("/cases/{number}/supplements", response=CASE, auth=django_auth)
 @answers_approval_errors
-def receive_supplement(request: HttpRequest, number: str, note: Form[str] = "") -> Any:
+def receive_supplement(
+    request: HttpRequest, number: str, note: str = Form("", max_length=NOTE_MAX)
+) -> Any:
     """Hand in the supplementary materials (补正材料): multipart, one field per material code."""
     return act(request, number, services.receive_supplement, files=uploaded(request), note=note)
 
