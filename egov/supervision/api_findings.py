@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
-from egov.supervision import alerts, findings
+from egov.core.schema_text import CodeText
+from egov.supervision import alerts, complaints, findings
 from egov.supervision import finding_selectors as selectors
-from egov.supervision.complaints import submit_complaint
 from egov.supervision.errors import ErrorCode, SupervisionError
 
 router = Router(tags=["supervision"])
@@ -43,6 +43,7 @@ class FieldError(Schema):
 class ProblemOut(Schema):
     code: str
     message: str
+    field: str | None = None
     errors: list[FieldError] = []
 
 
@@ -104,30 +105,33 @@ class NoticeOut(Schema):
         return findings.is_overdue(obj)
 
 
+SupervisionText = Annotated[str, Field(max_length=findings.MAX_TEXT)]
+
+
 class NoticeIn(Schema):
     due_days: int
-    instructions: str
+    instructions: SupervisionText
 
 
 class ResponseIn(Schema):
-    kind: str
-    text: str
+    kind: CodeText
+    text: SupervisionText
 
 
 class ReviewIn(Schema):
-    note: str = ""
+    note: SupervisionText = ""
     due_days: int | None = None
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: SupervisionText
 
 
 class ComplaintIn(Schema):
-    case_number: str
-    category: str
-    text: str
-    contact: str = ""
+    case_number: str = Field(..., max_length=complaints.NUMBER_MAX)
+    category: str = Field(..., max_length=complaints.NUMBER_MAX)
+    text: str = Field(..., max_length=complaints.TEXT_MAX)
+    contact: str = Field("", max_length=complaints.CONTACT_MAX)
 
 
 class ComplaintOut(Schema):
@@ -239,7 +243,7 @@ def reject(request: HttpRequest, number: str, body: ReviewIn) -> Any:
 @answers_supervision_errors
 def complain(request: HttpRequest, body: ComplaintIn) -> Any:
     """A citizen's or enterprise's complaint about one of its cases (效能投诉)."""
-    complaint = submit_complaint(
+    complaint = complaints.submit_complaint(
         actor=request.user,
         case_number=body.case_number,
         category=body.category,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.core.events import publish
 from egov.core.permissions import may
 from egov.core.services.audit import record_audit
+from egov.core.text_input import TextLimit, text_problems
 from egov.supervision import permissions
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.models import (
@@ -51,22 +52,24 @@ CATEGORIES = {
 TEXT_MIN, TEXT_MAX, CONTACT_MAX, NUMBER_MAX = 5, 2000, 64, 32
 
 
-def input_errors(case_number: str, category: str, text: str, contact: str) -> dict[str, str]:
-    """Each bad field and why."""
-    errors = {}
-    if not case_number:
-        errors["case_number"] = "required"
-    elif len(case_number) > NUMBER_MAX:
-        errors["case_number"] = f"at most {NUMBER_MAX} characters"
-    if category not in CATEGORIES:
+def input_errors(
+    case_number: Any, category: Any, text: Any, contact: Any
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The cleaned texts, and each bad field and why."""
+    texts, errors = text_problems(
+        {
+            "case_number": (case_number, TextLimit(NUMBER_MAX, required=True)),
+            "category": (category, TextLimit(NUMBER_MAX)),
+            "text": (text, TextLimit(TEXT_MAX, multiline=True)),
+            "contact": (contact, TextLimit(CONTACT_MAX)),
+        }
+    )
+    if "category" not in errors and texts["category"] not in CATEGORIES:
         errors["category"] = f"one of {', '.join(CATEGORIES)}"
-    if len(text) < TEXT_MIN:
+    if "text" not in errors and len(texts["text"]) < TEXT_MIN:
         errors["text"] = f"at least {TEXT_MIN} characters: say what went wrong"
-    elif len(text) > TEXT_MAX:
-        errors["text"] = f"at most {TEXT_MAX} characters, got {len(text)}"
-    if len(contact) > CONTACT_MAX:
-        errors["contact"] = f"at most {CONTACT_MAX} characters"
-    return errors
+    texts["case_number"] = texts.get("case_number", "").upper()
+    return texts, errors
 
 
 def identifiers_of(actor: Any) -> list[str]:
@@ -96,17 +99,19 @@ def submit_complaint(
     *, actor: Any, case_number: str, category: str, text: str, contact: str = ""
 ) -> Complaint:
     """File a complaint about one of the actor's cases; it becomes a finding (投诉)."""
-    number_text = str(case_number or "").strip().upper()
-    body, reach = str(text or "").strip(), str(contact or "").strip()
     with transaction.atomic(durable=True):
         if not may(actor, permissions.COMPLAIN):
             raise SupervisionError(
                 ErrorCode.PERMISSION_DENIED,
                 "complaints are filed from a citizen or enterprise account",
             )
-        errors = input_errors(number_text, category, body, reach)
+        texts, errors = input_errors(case_number, category, text, contact)
         if errors:
-            raise SupervisionError(ErrorCode.INVALID_INPUT, "the complaint is incomplete", errors)
+            field, reason = next(iter(errors.items()))
+            message = f"the complaint is incomplete: {field}: {reason}"
+            raise SupervisionError(ErrorCode.INVALID_INPUT, message, errors)
+        number_text, body, reach = texts["case_number"], texts["text"], texts["contact"]
+        category = texts["category"]
         case = own_case(actor, number_text)
         now = timezone.now()
         finding = Finding.objects.create(

@@ -47,9 +47,10 @@ class SupervisionError(Exception):
         super().__init__(f"{code.value}: {self.message}")
 
     def as_dict(self) -> dict[str, object]:
-        """The API body: the code and each field with its reason."""
+        """The API body: the code, the first field at fault and each field with its reason."""
         return {
             "code": self.code.value,
             "message": self.message,
+            "field": next(iter(self.fields), None),
             "errors": [{"field": name, "reason": why} for name, why in self.fields.items()],
         }

@@ -44,12 +44,13 @@ from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.permissions import may, scopes_for
 from egov.core.selectors.calendar import add_working_days
 from egov.core.services.audit import record_audit
+from egov.core.text_input import TextInputError, check_text
 from egov.supervision import permissions
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.models import Alert, Finding, Severity, SupervisionNotice
 
 MAX_DUE_DAYS = 60
-MAX_TEXT = 4000
+MAX_TEXT = 4000  # instructions, responses, review notes and reasons (characters)
 FINAL = (Finding.Status.CLOSED, Finding.Status.DISMISSED)
 ACTIVE_NOTICE = (
     SupervisionNotice.Status.SENT,
@@ -133,16 +134,13 @@ def lock_finding(finding: Finding) -> Finding:
 
 
 def clean_text(value: Any, field: str, *, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise SupervisionError(ErrorCode.INVALID_INPUT, f"{field} is required", {field: "required"})
-    if len(text) > MAX_TEXT:
+    """Typed text of at most MAX_TEXT characters, lines allowed (egov.core.text_input)."""
+    try:
+        return check_text(value, max_length=MAX_TEXT, multiline=True, required=required)
+    except TextInputError as exc:
         raise SupervisionError(
-            ErrorCode.INVALID_INPUT,
-            f"{field} is too long",
-            {field: f"at most {MAX_TEXT} characters, got {len(text)}"},
-        )
-    return text
+            ErrorCode.INVALID_INPUT, f"invalid input: {field}: {exc}", {field: str(exc)}
+        ) from None
 
 
 def clean_due_days(value: Any, field: str = "due_days") -> int:
