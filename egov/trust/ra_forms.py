@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.text_input import NOTE_MAX, PEM_MAX
 from egov.trust.errors import ErrorCode, TrustError
 from egov.trust.models import CertificateAuthority
 from egov.trust.pki.profiles import REASON_CODES
@@ -61,6 +62,7 @@ class KeyForm(forms.Form):
     csr = forms.CharField(
         label=_("证书请求（CSR）"),
         required=False,
+        max_length=PEM_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": CSR_PLACEHOLDER, "style": WIDE}),
         help_text=_("国密证书请用 openssl req -new -sm3 -sigopt distid:1234567812345678 生成"),
     )
@@ -122,17 +124,22 @@ class ApplyForm(KeyForm):
 class ApproveForm(forms.Form):
     identity_check = forms.CharField(
         label=_("身份核验记录"),
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "style": WIDE}),
         help_text=_("写明核验了什么：证件原件、人像比对、机构授权书等"),
     )
-    note = forms.CharField(label=_("审核意见"), required=False)
+    note = forms.CharField(label=_("审核意见"), required=False, max_length=NOTE_MAX)
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 2, "style": WIDE})
+        label=_("驳回理由"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "style": WIDE}),
     )
-    identity_check = forms.CharField(label=_("核验情况（可选）"), required=False)
+    identity_check = forms.CharField(
+        label=_("核验情况（可选）"), required=False, max_length=NOTE_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "reject_%s")  # the approve form on the same page has id_*

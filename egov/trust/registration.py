@@ -36,6 +36,14 @@ from egov.core.events import publish
 from egov.core.models import Region, User
 from egov.core.permissions import may, scopes_for
 from egov.core.services.audit import record_audit
+from egov.core.text_input import (
+    NOTE_MAX,
+    PEM_MAX,
+    TextInputError,
+    character_name,
+    check_text,
+    refused_character,
+)
 from egov.trust import services
 from egov.trust.crypto import CryptoError, CryptoSuite
 from egov.trust.errors import ErrorCode, TrustError, invalid
@@ -71,7 +79,7 @@ HOLDER_REASONS = (
 MIN_PASSWORD, MAX_PASSWORD = 8, 128
 MAX_PENDING = 5
 """Applications one account may have waiting for review (each may hold a generated key)."""
-MAX_NOTE = 2000
+MAX_NOTE = NOTE_MAX  # identity-check records, notes, reasons (characters)
 KEY_WRAP_INFO = b"egov.trust.registration key wrap v1"
 
 
@@ -162,13 +170,17 @@ def _wrap_key(crypto: CryptoSuite) -> bytes:
 
 
 def check_password(password: Any, field: str = "pkcs12_password") -> str:
-    """The applicant's PKCS#12 password: 8 to 128 characters, no NUL."""
+    """The applicant's PKCS#12 password: 8 to 128 characters, no control characters.
+
+    Not stripped: blanks at either end are part of the password.
+    """
     if not isinstance(password, str) or not password:
         raise invalid(field, "required")
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise invalid(field, f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")
-    if "\0" in password:
-        raise invalid(field, "must not contain a NUL character")
+    char = refused_character(password)
+    if char is not None:
+        raise invalid(field, f"control character {character_name(char)} is not allowed")
     return password
 
 
@@ -243,6 +255,8 @@ def key_source(
     number: str,
 ) -> KeySource:
     """Check the request (signature, suite, subject) or make and seal a key pair."""
+    if isinstance(csr, str | bytes) and len(csr) > PEM_MAX:
+        raise invalid("csr", f"at most {PEM_MAX} characters, got {len(csr)}")
     has_csr = isinstance(csr, str | bytes) and bool(csr.strip())
     if has_csr == bool(pkcs12_password):
         raise invalid("method", "give either a certificate request (CSR) or a PKCS#12 password")
@@ -401,12 +415,11 @@ def _pending(application: CertificateApplication) -> None:
 
 
 def _note(value: Any, field: str, *, required: bool) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise invalid(field, "required")
-    if len(text) > MAX_NOTE:
-        raise invalid(field, f"at most {MAX_NOTE} characters")
-    return text
+    """An officer's note: typed text of at most MAX_NOTE characters (egov.core.text_input)."""
+    try:
+        return check_text(value, max_length=MAX_NOTE, multiline=True, required=required)
+    except TextInputError as exc:
+        raise invalid(field, str(exc)) from None
 
 
 def _decide(
