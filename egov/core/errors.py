@@ -13,9 +13,12 @@ JSON ``{"code", "message", "field"}``:
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+
+from egov.core.text_input import TextInputError, check_text
 
 
 class ErrorCode(StrEnum):
@@ -86,3 +89,23 @@ class ForbiddenError(CoreErrorMixin, PermissionDenied):
 
 
 CoreError = InvalidInputError | NotFoundError | ForbiddenError
+
+
+def typed_text(
+    value: Any,
+    *,
+    field: str,
+    max_length: int,
+    code: ErrorCode = ErrorCode.INVALID_INPUT,
+    multiline: bool = False,
+    required: bool = False,
+) -> str:
+    """The text stripped, or :class:`InvalidInputError` naming the field and why.
+
+    The check is :func:`egov.core.text_input.check_text`'s: type, control
+    characters, length.
+    """
+    try:
+        return check_text(value, max_length=max_length, multiline=multiline, required=required)
+    except TextInputError as exc:
+        raise InvalidInputError(code, field, str(exc)) from None

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from egov.core.errors import ErrorCode, InvalidInputError
+from egov.core.errors import ErrorCode, InvalidInputError, typed_text
 from egov.core.models import Organisation, Region
 from egov.core.orgchart import OrganisationSpec
 from egov.core.permissions import require
@@ -19,28 +19,29 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
 NAME_MAX, SHORT_NAME_MAX = 128, 32
 
 
-def check_fields(*, code: str, name: str, kind: str, short_name: str) -> None:
-    """Refuse a malformed code, name, short name or kind, naming the field."""
+def check_fields(*, code: Any, name: Any, kind: Any, short_name: Any) -> tuple[str, str]:
+    """Refuse a malformed code, name, short name or kind, naming the field.
+
+    Returns the name and short name stripped.
+    """
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise InvalidInputError(
             ErrorCode.INVALID_ORGANISATION,
             "code",
             "1-32 letters, digits or '-', starting with a letter or digit",
         )
-    if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX:
-        raise InvalidInputError(
-            ErrorCode.INVALID_ORGANISATION, "name", f"required, at most {NAME_MAX} characters"
-        )
-    if len(short_name) > SHORT_NAME_MAX:
-        raise InvalidInputError(
-            ErrorCode.INVALID_ORGANISATION, "short_name", f"at most {SHORT_NAME_MAX} characters"
-        )
-    if kind not in Organisation.Kind.values:
+    invalid = ErrorCode.INVALID_ORGANISATION
+    texts = (
+        typed_text(name, field="name", code=invalid, max_length=NAME_MAX, required=True),
+        typed_text(short_name, field="short_name", code=invalid, max_length=SHORT_NAME_MAX),
+    )
+    if not isinstance(kind, str) or kind not in Organisation.Kind.values:
         raise InvalidInputError(
             ErrorCode.INVALID_ORGANISATION,
             "kind",
             f"must be one of {', '.join(Organisation.Kind.values)}",
         )
+    return texts
 
 
 def find_region(region_code: str) -> Region:
@@ -82,7 +83,7 @@ def create_organisation(
     the region). Bad input raises :class:`InvalidInputError` naming the field, and
     nothing is written.
     """
-    check_fields(code=code, name=name, kind=kind, short_name=short_name)
+    name, short_name = check_fields(code=code, name=name, kind=kind, short_name=short_name)
     with transaction.atomic():
         region = find_region(region_code)
         parent = find_parent(parent_code, lock=True)
@@ -93,8 +94,8 @@ def create_organisation(
             )
         organisation = Organisation.objects.create(
             code=code,
-            name=name.strip(),
-            short_name=short_name.strip(),
+            name=name,
+            short_name=short_name,
             kind=kind,
             region=region,
             parent=parent,

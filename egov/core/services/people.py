@@ -14,12 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from egov.core import policy
-from egov.core.errors import ErrorCode, InvalidInputError
+from egov.core.errors import ErrorCode, InvalidInputError, typed_text
 from egov.core.identifiers import IdentifierError, parse_credit_code, parse_resident_id
 from egov.core.models import Organisation, PublicAccount, Region, RoleAssignment, StaffProfile, User
 from egov.core.permissions import forget_grants, require
 from egov.core.services.audit import actor_identity, record_audit
 from egov.core.services.security import record_security_event
+from egov.core.text_input import PHONE_MAX
 
 DISPLAY_NAME_MAX = 64
 
@@ -50,11 +51,14 @@ def check_password(password: str | None, user: User) -> None:
         raise InvalidInputError(ErrorCode.INVALID_USER, "password", " ".join(exc.messages)) from exc
 
 
-def check_display_name(display_name: str) -> None:
-    if len(display_name) > DISPLAY_NAME_MAX:
-        raise InvalidInputError(
-            ErrorCode.INVALID_USER, "display_name", f"at most {DISPLAY_NAME_MAX} characters"
-        )
+def check_display_name(display_name: Any) -> str:
+    """The display name stripped: text of at most DISPLAY_NAME_MAX characters."""
+    return typed_text(
+        display_name,
+        field="display_name",
+        code=ErrorCode.INVALID_USER,
+        max_length=DISPLAY_NAME_MAX,
+    )
 
 
 def check_roles(roles: Iterable[str], field: str = "roles") -> list[str]:
@@ -79,8 +83,7 @@ def find_organisation(code: str, field: str = "organisation_code") -> Organisati
 def new_user(*, username: str, password: str | None, kind: str, display_name: str) -> User:
     """An unsaved user with its password set (or unusable), after validation."""
     check_username(username)
-    check_display_name(display_name)
-    user = User(username=username, kind=kind, display_name=display_name.strip())
+    user = User(username=username, kind=kind, display_name=check_display_name(display_name))
     check_password(password, user)
     if password is None:
         user.set_unusable_password()
@@ -248,8 +251,7 @@ def register_public_account(
     unified social credit code. Duplicate numbers are refused.
     """
     identity = public_identity(kind, resident_id, credit_code)
-    if len(phone) > 20:
-        raise InvalidInputError(ErrorCode.INVALID_USER, "phone", "at most 20 characters")
+    phone = typed_text(phone, field="phone", code=ErrorCode.INVALID_USER, max_length=PHONE_MAX)
     with transaction.atomic():
         for field in ("resident_id", "credit_code"):
             if (
