@@ -209,6 +209,11 @@ EMAIL_BACKEND = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.Ema
 # SMS gateway for alerts (dotted path to a class with send(phone, text)); logs by default.
 EGOV_SMS_BACKEND = env("EGOV_SMS_BACKEND", "egov.supervision.notify.LoggingSmsBackend")
 
+# Online applications each account, and each client address, may file (egov.core.ratelimit:
+# "20/h", "100/d", "5/10m" or "off"); counted in the database, shared by every process.
+EGOV_SUBMISSION_RATE = env("EGOV_SUBMISSION_RATE", "20/h")
+EGOV_SUBMISSION_RATE_PER_ADDRESS = env("EGOV_SUBMISSION_RATE_PER_ADDRESS", "60/h")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Form, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
@@ -27,6 +27,7 @@ from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
 from egov.approvals.services.supplements import MISSING_MAX
 from egov.core.schema_text import CodeText, NameText, NoteText
+from egov.core.services.security import submitter_address
 from egov.core.text_input import CODE_MAX, NOTE_MAX
 
 # The form's JSON: every field's text within its limit, with room for names and quoting.
@@ -61,6 +62,10 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
+class RateLimitedOut(ErrorOut):
+    retry_after: int = Field(description="seconds until a new application is counted")
+
+
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -72,9 +77,18 @@ def answers_approval_errors(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(request, *args, **kwargs)
         except ApprovalError as exc:
+            if exc.code is ErrorCode.RATE_LIMITED:
+                return rate_limited(exc)
             return Status(STATUS_OF.get(exc.code, 400), exc.as_dict())
 
     return wrapper
+
+
+def rate_limited(exc: ApprovalError) -> HttpResponse:
+    """429 with ``Retry-After`` (seconds) and the usual body, code ``rate_limited``."""
+    response = JsonResponse(exc.as_dict(), status=429)
+    response["Retry-After"] = str(exc.retry_after or 1)
+    return response
 
 
 # --- Catalogue --------------------------------------------------------------------
@@ -205,7 +219,19 @@ def uploaded(request: HttpRequest) -> dict[str, list[Any]]:
     return {code: request.FILES.getlist(code) for code in request.FILES}
 
 
-@router.post("/cases", response={201: CaseOut, **ERRORS}, auth=django_auth)
+@router.post(
+    "/cases",
+    response={201: CaseOut, **ERRORS, 429: RateLimitedOut},
+    auth=django_auth,
+    openapi_extra={
+        "responses": {
+            429: {
+                "description": "too many applications from this account or address",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+            }
+        }
+    },
+)
 @answers_approval_errors
 def submit(
     request: HttpRequest,
@@ -213,12 +239,15 @@ def submit(
     form: str = Form("{}", max_length=FORM_JSON_MAX),
 ) -> Any:
     """Apply online (网上申请): multipart with ``item_code``, ``form`` (JSON) and one file
-    field per material, named by the material's code."""
+    field per material, named by the material's code. Each account and each address may
+    file ``EGOV_SUBMISSION_RATE`` / ``EGOV_SUBMISSION_RATE_PER_ADDRESS`` applications:
+    past that, 429 ``rate_limited`` with ``Retry-After``."""
     case = services.submit_application(
         applicant=request.user,
         item_code=item_code,
         form=parse_form(form),
         files=uploaded(request),
+        address=submitter_address(request),
     )
     return Status(201, case_body(case))
 

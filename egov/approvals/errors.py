@@ -29,17 +29,24 @@ class ErrorCode(StrEnum):
     DUPLICATE_RECEIPT = "duplicate_receipt"
     DUPLICATE_LICENCE = "duplicate_licence"
     NOT_APPLICANT = "not_applicant"
+    RATE_LIMITED = "rate_limited"
 
 
 class ApprovalError(Exception):
     """A refused approvals action: a code, a message and the fields at fault."""
 
     def __init__(
-        self, code: ErrorCode, message: str = "", fields: Mapping[str, str] | None = None
+        self,
+        code: ErrorCode,
+        message: str = "",
+        fields: Mapping[str, str] | None = None,
+        *,
+        retry_after: int | None = None,
     ) -> None:
         self.code = code
         self.fields = dict(fields or {})
         self.message = message or code.value
+        self.retry_after = retry_after  # seconds, for RATE_LIMITED
         super().__init__(f"{code.value}: {self.message}")
 
     def as_dict(self) -> dict[str, object]:
@@ -49,4 +56,4 @@ class ApprovalError(Exception):
             "message": self.message,
             "field": next(iter(self.fields), None),
             "errors": [{"field": name, "reason": why} for name, why in self.fields.items()],
-        }
+        } | ({"retry_after": self.retry_after} if self.retry_after is not None else {})

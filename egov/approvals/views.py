@@ -8,6 +8,7 @@ error naming each field and its reason.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from egov.approvals.workflow import OPEN, STATUS_LABELS
 from egov.core.charts import plotly_js_url
 from egov.core.models import User
 from egov.core.permissions import may
+from egov.core.services.security import submitter_address
 
 PAGE_SIZE = 50
 LIGHT_LABELS = {Light.GREEN: _("正常"), Light.YELLOW: _("预警"), Light.RED: _("超期")}
@@ -189,6 +191,20 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     return guide_page(request, code)
 
 
+def too_many_applications(
+    request: HttpRequest, code: str, exc: ApprovalError, values: dict[str, str]
+) -> HttpResponse:
+    """The form again (429, ``Retry-After``), saying when a new application is accepted."""
+    minutes = max(1, math.ceil((exc.retry_after or 1) / 60))
+    message = _("提交过于频繁，申请数量已达上限，请于 %(minutes)s 分钟后再提交。") % {
+        "minutes": minutes
+    }
+    response = guide_page(request, code, errors={"": str(message)}, values=values)
+    response.status_code = 429
+    response["Retry-After"] = str(exc.retry_after or 1)
+    return response
+
+
 @login_required
 @require_POST
 def apply(request: HttpRequest, code: str) -> HttpResponse:
@@ -200,11 +216,17 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     files = {code_: request.FILES.getlist(code_) for code_ in request.FILES}
     try:
         case = services.submit_application(
-            applicant=request.user, item_code=code, form=values, files=files
+            applicant=request.user,
+            item_code=code,
+            form=values,
+            files=files,
+            address=submitter_address(request),
         )
     except ApprovalError as exc:
         if exc.code is ErrorCode.PERMISSION_DENIED:
             raise PermissionDenied from None
+        if exc.code is ErrorCode.RATE_LIMITED:
+            return too_many_applications(request, code, exc, values)
         return guide_page(request, code, errors=exc.fields or {"": exc.message}, values=values)
     messages.info(request, _("申请已提交，办件编号：%(number)s") % {"number": case.number})
     return redirect("approvals:case", number=case.number)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import ipaddress
 import secrets
 import time
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from django.http import HttpRequest, HttpResponse
 
 from egov.core.models import User
 from egov.core.services.audit import record_audit
-from egov.core.services.security import record_security_event
+from egov.core.services.security import from_trusted_proxy, record_security_event
 from egov.trust.crypto import CryptoError, suite
 from egov.trust.errors import ErrorCode, TrustError, invalid, malformed
 from egov.trust.models import Certificate
@@ -207,21 +206,6 @@ def proxy_certificate_login(*, request: HttpRequest, certificate: str) -> User:
         raise
     log_in(request, user, record, "mutual_tls")
     return user
-
-
-def from_trusted_proxy(request: HttpRequest) -> bool:
-    """Did the request come from one of ``EGOV_TRUSTED_PROXIES`` (addresses or networks)?"""
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    for entry in settings.EGOV_TRUSTED_PROXIES:
-        try:
-            if address in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
 
 
 def header_key(name: str) -> str:

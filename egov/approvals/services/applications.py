@@ -35,6 +35,7 @@ from egov.approvals.services.common import (
     require,
     store_files,
 )
+from egov.approvals.services.submission_limits import count_submission
 from egov.approvals.workflow import Action
 from egov.core.models import User
 from egov.core.permissions import may
@@ -164,9 +165,18 @@ def public_identity(applicant: User) -> tuple[str, str]:
 
 
 def submit_application(
-    *, applicant: User, item_code: str, form: Mapping[str, Any], files: Files | None = None
+    *,
+    applicant: User,
+    item_code: str,
+    form: Mapping[str, Any],
+    files: Files | None = None,
+    address: str | None = None,
 ) -> Case:
-    """A citizen or enterprise applies online (网上申请); returns the new case."""
+    """A citizen or enterprise applies online (网上申请); returns the new case.
+
+    ``address`` is the client's address, for the per-address limit; each
+    account is limited too (RATE_LIMITED, see ``submission_limits``).
+    """
     files = files or {}
     with transaction.atomic(durable=True):
         if not is_public(applicant) or not applicant.is_active:
@@ -189,6 +199,7 @@ def submit_application(
         errors |= problems
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, refusal_message(errors), errors)
+        count_submission(applicant=applicant, address=address, now=timezone.now())
         phone = getattr(getattr(applicant, "public_account", None), "phone", "") or ""
         return open_case(
             item=item,

@@ -6,6 +6,7 @@ from egov.core.models.calendar import CalendarDay
 from egov.core.models.events import DeadLetter, Delivery, Event, SubscriberPosition
 from egov.core.models.organisations import Organisation
 from egov.core.models.people import PublicAccount, RoleAssignment, StaffProfile, User
+from egov.core.models.ratelimit import RateCounter
 from egov.core.models.regions import Region
 from egov.core.models.security import SecurityEvent
 
@@ -19,6 +20,7 @@ __all__ = [
     "ExternalSystem",
     "Organisation",
     "PublicAccount",
+    "RateCounter",
     "Region",
     "RoleAssignment",
     "SecurityEvent",

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 import django_otp
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -65,6 +66,36 @@ def client_address(request: Any) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def from_trusted_proxy(request: Any) -> bool:
+    """Did the request come from one of ``EGOV_TRUSTED_PROXIES`` (addresses or networks)?"""
+    address = client_address(request)
+    if address is None:
+        return False
+    for entry in settings.EGOV_TRUSTED_PROXIES:
+        try:
+            if ipaddress.ip_address(address) in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def submitter_address(request: Any) -> str | None:
+    """The address a request came from, seen through a trusted proxy.
+
+    REMOTE_ADDR, unless it is one of ``EGOV_TRUSTED_PROXIES``: then the last
+    address that proxy appended to ``X-Forwarded-For`` (the one it saw), so a
+    per-address limit does not count every client behind the proxy as one.
+    """
+    if not from_trusted_proxy(request):
+        return client_address(request)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        return client_address(request)
 
 
 def client_agent(request: Any) -> str:
