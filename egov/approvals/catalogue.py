@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from egov.approvals.forms_spec import Errors, SpecError, check_form_spec
+from egov.core.text_input import LINE_MAX, NOTE_MAX, TextLimit, text_problems
 
 ITEM_KINDS = {
     "licence": "行政许可",
@@ -28,6 +29,31 @@ MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "original_and_copy"
 STEP_NAMES = ("受理", "审查", "现场核查", "听证", "专家评审", "检验检测", "决定", "办结", "送达")
 STEP_ROLES = frozenset({"clerk", "leader"})
 MAX_LIMIT_DAYS = 365
+# What each text of an item may hold (characters), as its table column does.
+ITEM_TEXTS = {
+    "code": TextLimit(48, required=True),
+    "base_code": TextLimit(32),
+    "name": TextLimit(128, required=True),
+    "legal_basis": TextLimit(NOTE_MAX, multiline=True, required=True),
+    "conditions": TextLimit(NOTE_MAX, multiline=True),
+    "place": TextLimit(LINE_MAX),
+    "hours": TextLimit(LINE_MAX),
+    "contact": TextLimit(64),
+}
+FEE_TEXTS = {
+    "name": TextLimit(128, required=True),
+    "basis": TextLimit(NOTE_MAX, multiline=True, required=True),
+}
+MATERIAL_TEXTS = {"code": TextLimit(32, required=True), "name": TextLimit(128, required=True)}
+
+
+def texts_problems(
+    where: str, values: Mapping[str, Any], limits: Mapping[str, TextLimit]
+) -> Errors:
+    """Each text of ``values`` named in ``limits`` that is not typed, bounded text."""
+    _, errors = text_problems({name: (values.get(name), limit) for name, limit in limits.items()})
+    prefix = f"{where}." if where else ""
+    return {f"{prefix}{name}": reason for name, reason in errors.items()}
 
 
 @dataclass(frozen=True)
@@ -63,13 +89,12 @@ def fee_problems(fees: Any) -> Errors:
         if not isinstance(fee, Mapping):
             errors[where] = "expected an object with name, amount_fen and basis"
             continue
-        if not str(fee.get("name", "")).strip():
-            errors[f"{where}.name"] = "required"
+        errors |= texts_problems(where, fee, FEE_TEXTS)
+        if errors.get(f"{where}.basis") == "required":
+            errors[f"{where}.basis"] = "required: the document that authorises the fee"
         amount = fee.get("amount_fen")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
             errors[f"{where}.amount_fen"] = "a whole number of fen, >= 0"
-        if not str(fee.get("basis", "")).strip():
-            errors[f"{where}.basis"] = "required: the document that authorises the fee"
     return errors
 
 
@@ -84,12 +109,12 @@ def material_problems(materials: Any) -> Errors:
         if not isinstance(material, Mapping):
             errors[where] = "expected an object"
             continue
-        code = str(material.get("code", ""))
-        if not code or code in codes:
-            errors[f"{where}.code"] = "required and unique within the item"
-        codes.add(code)
-        if not str(material.get("name", "")).strip():
-            errors[f"{where}.name"] = "required"
+        errors |= texts_problems(where, material, MATERIAL_TEXTS)
+        code = material.get("code")
+        if f"{where}.code" not in errors:
+            if code in codes:
+                errors[f"{where}.code"] = "required and unique within the item"
+            codes.add(code)
         if material.get("form") not in MATERIAL_FORMS:
             errors[f"{where}.form"] = f"one of {', '.join(MATERIAL_FORMS)}"
         copies = material.get("copies")
@@ -130,9 +155,7 @@ def check_item(item: Mapping[str, Any]) -> None:
     errors: Errors = {}
     if item.get("kind") not in ITEM_KINDS:
         errors["kind"] = f"one of {', '.join(ITEM_KINDS)}"
-    for name in ("code", "name", "legal_basis"):
-        if not str(item.get(name, "")).strip():
-            errors[name] = "required"
+    errors |= texts_problems("", item, ITEM_TEXTS)
     errors |= limit_problems(item.get("statutory_limit_days"), item.get("promised_limit_days"))
     errors |= fee_problems(item.get("fees", []))
     errors |= material_problems(item.get("materials", []))

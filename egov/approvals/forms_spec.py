@@ -40,6 +40,7 @@ FIELD_TYPES = frozenset(
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_MAX_DEFAULT = 200
 TEXT_MAX_LIMIT = NOTE_MAX  # the most an administrator may allow in one text field
+FORM_FIELDS_MAX = 100
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
@@ -72,15 +73,19 @@ def field_spec_problems(index: int, spec: Any, seen: set[str]) -> Errors:
         errors[f"{where}.name"] = f"duplicate field name {name!r}"
     else:
         seen.add(name)
-    if not isinstance(spec.get("label"), str) or not spec["label"].strip():
-        errors[f"{where}.label"] = "required: the label the applicant sees"
+    try:
+        check_text(spec.get("label"), max_length=LINE_MAX, required=True)
+    except ValueError as exc:
+        errors[f"{where}.label"] = f"the label the applicant sees: {exc}"
     if spec.get("type") not in FIELD_TYPES:
         errors[f"{where}.type"] = f"one of {', '.join(sorted(FIELD_TYPES))}"
     choices = spec.get("choices")
     if spec.get("type") == "choice" and (
-        not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices)
+        not isinstance(choices, list) or not choices or not all(map(is_choice_text, choices))
     ):
-        errors[f"{where}.choices"] = "a choice field needs a non-empty list of strings"
+        errors[f"{where}.choices"] = (
+            f"a choice field needs a non-empty list of texts of at most {LINE_MAX} characters"
+        )
     return errors | text_spec_problems(where, spec)
 
 
@@ -95,10 +100,20 @@ def text_spec_problems(where: str, spec: Mapping[str, Any]) -> Errors:
     return errors
 
 
+def is_choice_text(choice: Any) -> bool:
+    """Is this a choice an applicant can pick: typed text, one line, bounded, as given?"""
+    try:
+        return check_text(choice, max_length=LINE_MAX, required=True) == choice
+    except ValueError:
+        return False
+
+
 def check_form_spec(fields: Any) -> list[dict[str, Any]]:
     """Check a form spec (a list of field objects); SpecError names every problem."""
     if not isinstance(fields, list):
         raise SpecError({"form_fields": "expected a list of fields"})
+    if len(fields) > FORM_FIELDS_MAX:
+        raise SpecError({"form_fields": f"at most {FORM_FIELDS_MAX} fields, got {len(fields)}"})
     errors: Errors = {}
     seen: set[str] = set()
     for index, spec in enumerate(fields):
@@ -262,6 +277,7 @@ def validate_form(
 # --- Uploaded files ----------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FILE_NAME_MAX = 200  # as stored with the material
 # Extension -> the magic bytes its content must start with.
 FILE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),
@@ -278,6 +294,10 @@ def check_upload(name: str, size: int, head: bytes, max_bytes: int = MAX_UPLOAD_
     The type is taken from the name and must agree with the content's first
     bytes, so a renamed executable is refused.
     """
+    try:
+        check_text(name, max_length=FILE_NAME_MAX)
+    except ValueError as exc:
+        raise ValueError(f"file name: {exc}") from None
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     signatures = FILE_SIGNATURES.get(extension)
     if signatures is None:
