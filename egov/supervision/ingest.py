@@ -46,6 +46,7 @@ from egov.supervision.ingest_checks import (
     SHANGHAI,
     Problem,
     check_case_number,
+    check_characters,
     check_numbers,
     check_times,
     parse_case_number,
@@ -224,7 +225,7 @@ def event_problem(
     problem = schema_problem(event)
     if problem is not None:
         return problem
-    problem = check_times(event, now, skew) or check_numbers(event)
+    problem = check_characters(event) or check_times(event, now, skew) or check_numbers(event)
     if problem is not None:
         return problem
     if event["type"] != ITEM_PUBLISHED:

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from stdnum.iso7064 import mod_11_2
 
+from egov.core.text_input import character_name, refused_character
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CASE_NUMBER_PATTERN = re.compile(r"^(\d{6})(\d{8})(\d{6})([0-9X])$")
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -194,6 +196,37 @@ def values_at(data: Any, path: str) -> list[tuple[str, Any]]:
     if not isinstance(data, Mapping) or head not in data:
         return []
     return [(head, data[head])]
+
+
+def strings_in(value: Any, path: str) -> list[tuple[str, str]]:
+    """Every (path, string) of a JSON value, keys of objects included."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, Mapping):
+        found: list[tuple[str, str]] = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += strings_in(key, where) + strings_in(item, where)
+        return found
+    if isinstance(value, list):
+        return [
+            pair
+            for index, item in enumerate(value)
+            for pair in strings_in(item, f"{path}[{index}]")
+        ]
+    return []
+
+
+def check_characters(event: Mapping[str, Any]) -> Problem | None:
+    """Control characters and bidi overrides (egov.core.text_input) in any text of the event.
+
+    NUL cannot be stored in PostgreSQL's JSON; line breaks and tabs are allowed.
+    """
+    for field, text in strings_in(event, ""):
+        char = refused_character(text, multiline=True)
+        if char is not None:
+            return Problem("schema_invalid", field, f"含不允许的控制字符 {character_name(char)}")
+    return None
 
 
 def check_numbers(event: Mapping[str, Any]) -> Problem | None:
