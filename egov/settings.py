@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "egov.core.middleware.QueryTextMiddleware",
 ]
 
 ROOT_URLCONF = "egov.urls"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from egov.core.text_input import character_name, refused_character
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -22,3 +26,42 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def query_problem(request: HttpRequest) -> tuple[str, str] | None:
+    """The first query parameter holding a refused character, and why (egov.core.text_input)."""
+    for key, values in request.GET.lists():
+        for text in (key, *values):
+            char = refused_character(text, multiline=True)
+            if char is not None:
+                return key, f"control character {character_name(char)} is not allowed"
+    return None
+
+
+class QueryTextMiddleware:
+    """400 for a query string with control characters, before any view filters by it.
+
+    Filters and searches read the query string; PostgreSQL cannot compare text
+    holding NUL, so such a request would end in a 500. The API gets its usual
+    ``invalid_input`` body naming the parameter; a page gets a short 400.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = query_problem(request)
+        if problem is None:
+            return self.get_response(request)
+        field, reason = problem
+        if request.path.startswith("/api/"):
+            body = {
+                "code": "invalid_input",
+                "message": f"invalid input: {field}: {reason}",
+                "field": field,
+                "errors": [{"field": field, "reason": reason}],
+            }
+            return JsonResponse(body, status=400)
+        return HttpResponseBadRequest(
+            f"{field}: {reason}", content_type="text/plain; charset=utf-8"
+        )
