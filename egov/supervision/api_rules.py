@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from egov.core.permissions import may
+from egov.core.schema_text import CodeText
 from egov.supervision import permissions
 from egov.supervision.api_findings import PROBLEMS, ProblemOut
 from egov.supervision.errors import ErrorCode, SupervisionError
@@ -51,8 +52,8 @@ class RuleOut(Schema):
 
 
 class SettingIn(Schema):
-    department_code: str = ""
-    item_code: str = ""
+    department_code: CodeText = ""
+    item_code: CodeText = ""
     enabled: bool = True
     parameters: dict[str, Any] = {}
 

@@ -21,11 +21,14 @@ from egov.core.events import publish
 from egov.core.models import Organisation, Region
 from egov.core.permissions import may
 from egov.core.services.audit import record_audit
+from egov.core.text_input import CODE_MAX, TextLimit, text_problems
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.models import ReferenceItem, RuleSetting
 from egov.supervision.permissions import SUPERVISE
 from egov.supervision.rules import REGISTRY
 from egov.supervision.rules.base import check_parameters
+
+CODE = TextLimit(CODE_MAX)  # an organisation's or a catalogue item's code
 
 
 def scope_object(department_code: str, item_code: str) -> tuple[Any, str]:
@@ -73,7 +76,12 @@ def change_rule_setting(
         raise SupervisionError(
             ErrorCode.INVALID_INPUT, "unknown rule", {"rule_code": "unknown rule"}
         )
-    department_code, item_code = department_code.strip(), item_code.strip()
+    codes, errors = text_problems(
+        {"department_code": (department_code, CODE), "item_code": (item_code, CODE)}
+    )
+    if errors:
+        raise SupervisionError(ErrorCode.INVALID_INPUT, "bad scope", errors)
+    department_code, item_code = codes["department_code"], codes["item_code"]
     try:
         values = check_parameters(rule, dict(parameters or {}))
     except ValueError as exc:
