@@ -31,7 +31,7 @@ from egov.core.services.security import submitter_address
 from egov.core.text_input import CODE_MAX, NOTE_MAX
 
 # The form's JSON: every field's text within its limit, with room for names and quoting.
-FORM_JSON_MAX = 64 * 1024
+FORM_JSON_MAX = 256 * 1024
 
 router = Router(tags=["approvals"])
 
