@@ -53,10 +53,16 @@ def apply(citizen, item, address: str | None = "203.0.113.7") -> Case:
     )
 
 
+def counted() -> list[tuple[str, int]]:
+    return list(RateCounter.objects.order_by("scope").values_list("scope", "count"))
+
+
 def refused(citizen, item, address: str | None = "203.0.113.7") -> ApprovalError:
+    before = counted()
     with nothing_written(), pytest.raises(ApprovalError) as caught:
         apply(citizen, item, address)
     assert caught.value.code is ErrorCode.RATE_LIMITED
+    assert counted() == before
     return caught.value
 
 
