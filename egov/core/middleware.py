@@ -29,7 +29,13 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
 
 def query_problem(request: HttpRequest) -> tuple[str, str] | None:
-    """The first query parameter holding a refused character, and why (egov.core.text_input)."""
+    """The path, or the first query parameter, holding a refused character, and why.
+
+    The characters are :mod:`egov.core.text_input`'s.
+    """
+    char = refused_character(request.path)
+    if char is not None:
+        return "path", f"control character {character_name(char)} is not allowed"
     for key, values in request.GET.lists():
         for text in (key, *values):
             char = refused_character(text, multiline=True)
@@ -39,10 +45,11 @@ def query_problem(request: HttpRequest) -> tuple[str, str] | None:
 
 
 class QueryTextMiddleware:
-    """400 for a query string with control characters, before any view filters by it.
+    """400 for a path or query string with control characters, before any view reads it.
 
-    Filters and searches read the query string; PostgreSQL cannot compare text
-    holding NUL, so such a request would end in a 500. The API gets its usual
+    Filters and searches read the query string, and views look objects up by
+    the path's codes and numbers; PostgreSQL cannot compare text holding NUL,
+    so such a request would end in a 500. The API gets its usual
     ``invalid_input`` body naming the parameter; a page gets a short 400.
     """
 

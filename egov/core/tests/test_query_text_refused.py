@@ -1,4 +1,4 @@
-"""Query strings with control characters are refused with 400 before any view filters.
+"""Paths and query strings with control characters are refused with 400 before any view.
 
 Before the fix ``/approvals/items/?q=%00`` reached ``name__contains`` and, on
 PostgreSQL (which cannot compare text holding NUL), ended in a 500. Now the
@@ -31,6 +31,12 @@ def test_a_page_answers_400_naming_the_parameter():
 
 def test_a_parameter_name_is_checked_too():
     assert Client().get("/approvals/items/?q%00=x").status_code == 400
+
+
+def test_a_path_with_nul_is_refused_before_a_lookup_by_number():
+    response = Client().get("/api/v1/approvals/items/SCJG%00")
+    assert response.status_code == 400
+    assert response.json()["field"] == "path"
 
 
 def test_ordinary_searches_pass():
