@@ -9,15 +9,17 @@ what they need (regions, organisations) on first use.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.client import ClientMixin
 from playwright.sync_api import Browser, sync_playwright
 
-from egov.core import otp, testing
+from egov.core import otp, testclock, testing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -95,6 +97,27 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "real_second_factor: force_login leaves privileged users to pass TOTP themselves",
     )
+    travel_to_test_moment(config)
+
+
+def travel_to_test_moment(config: pytest.Config) -> None:
+    """``EGOV_TEST_TODAY`` set: the whole session runs from that moment on (egov.core.testclock).
+
+    One time-machine travel with the clock ticking, started before any test and
+    stopped at the end; tests that state their own moment travel on top of it.
+    """
+    text = os.environ.get(testclock.VARIABLE, "")
+    if not text:
+        return
+    moment = testclock.parse_test_moment(text)
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    text = os.environ.get(testclock.VARIABLE, "")
+    return f"{testclock.VARIABLE}={text} (Asia/Shanghai)" if text else "real clock"
 
 
 @pytest.fixture(autouse=True)
