@@ -216,12 +216,13 @@ def kept_audit_key() -> str:
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         draft = VAR_DIR / f".audit_key.{os.getpid()}.{secrets.token_hex(4)}"
-        draft.write_text(secrets.token_hex(32), encoding="utf-8")
-        draft.chmod(0o600)
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as written:
+            written.write(secrets.token_hex(32))
         try:
             os.link(draft, path)
         except FileExistsError:
-            pass
+            pass  # another process linked its key first: use that one
         finally:
             draft.unlink()
     return path.read_text(encoding="utf-8").strip()

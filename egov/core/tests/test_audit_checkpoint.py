@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -78,12 +79,12 @@ def test_an_empty_chain_gets_no_checkpoint(audit_checkpoint_dir: Path) -> None:
 
 
 def test_no_table_row_is_left_when_the_file_cannot_be_written(
-    settings: object, tmp_path: Path
+    settings: Any, tmp_path: Path
 ) -> None:
     record_entries(1)
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("", encoding="ascii")
-    settings.EGOV_AUDIT_CHECKPOINT_DIR = blocked  # type: ignore[attr-defined]
+    settings.EGOV_AUDIT_CHECKPOINT_DIR = blocked
     with pytest.raises(OSError, match="not-a-directory"):
         take_audit_checkpoint(taken_at=CHECKPOINT_TIME)
     assert AuditCheckpoint.objects.count() == 0
