@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +142,15 @@ def second_factor_on_force_login(
             testing.pass_second_factor(self, user)
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test keeps its audit checkpoint files in a directory of its own.
+
+    The files live outside the database, so a test's rollback would not remove
+    them; a checkpoint left by one test would make the next one's chain look
+    truncated.
+    """
+    settings.EGOV_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    return settings.EGOV_AUDIT_CHECKPOINT_DIR
