@@ -9,15 +9,18 @@ what they need (regions, organisations) on first use.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.client import ClientMixin
 from playwright.sync_api import Browser, sync_playwright
 
-from egov.core import otp, testing
+from egov.core import otp, testclock, testing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -95,6 +98,27 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "real_second_factor: force_login leaves privileged users to pass TOTP themselves",
     )
+    travel_to_test_moment(config)
+
+
+def travel_to_test_moment(config: pytest.Config) -> None:
+    """``EGOV_TEST_TODAY`` set: the whole session runs from that moment on (egov.core.testclock).
+
+    One time-machine travel with the clock ticking, started before any test and
+    stopped at the end; tests that state their own moment travel on top of it.
+    """
+    text = os.environ.get(testclock.VARIABLE, "")
+    if not text:
+        return
+    moment = testclock.parse_test_moment(text)
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    text = os.environ.get(testclock.VARIABLE, "")
+    return f"{testclock.VARIABLE}={text} (Asia/Shanghai)" if text else "real clock"
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +142,15 @@ def second_factor_on_force_login(
             testing.pass_second_factor(self, user)
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test keeps its audit checkpoint files in a directory of its own.
+
+    The files live outside the database, so a test's rollback would not remove
+    them; a checkpoint left by one test would make the next one's chain look
+    truncated.
+    """
+    settings.EGOV_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    return settings.EGOV_AUDIT_CHECKPOINT_DIR

@@ -206,6 +206,36 @@ else:
 # Event outbox delivery.
 OUTBOX_MAX_ATTEMPTS = int(env("EGOV_OUTBOX_MAX_ATTEMPTS", "8"))
 
+
+def kept_audit_key() -> str:
+    """The audit chain's MAC key kept under var/, generated once (ADR 0036).
+
+    Created by linking a finished temporary file into place, so processes
+    starting together all end up with the one key that won.
+    """
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        draft = VAR_DIR / f".audit_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as written:
+            written.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process linked its key first: use that one
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+# Audit chain (ADR 0036): the HMAC-SM3 key of entries and checkpoints, and where the
+# checkpoints of the chain's head are kept outside the database.
+EGOV_AUDIT_KEY = env("EGOV_AUDIT_KEY") or kept_audit_key()
+EGOV_AUDIT_CHECKPOINT_DIR = Path(
+    env("EGOV_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
+).resolve()
+
 EMAIL_BACKEND = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMS gateway for alerts (dotted path to a class with send(phone, text)); logs by default.
 EGOV_SMS_BACKEND = env("EGOV_SMS_BACKEND", "egov.supervision.notify.LoggingSmsBackend")

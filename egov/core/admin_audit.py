@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from egov.core.models import AuditEntry
+from egov.core.models import AuditCheckpoint, AuditEntry
 
 
 @admin.register(AuditEntry)
@@ -26,6 +26,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["actor", "organisation", "object_id", "summary"]
     date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin):
+    """The checkpoints of the chain's head (ADR 0036): read-only, like the chain."""
+
+    list_display = ["sequence", "head_hash", "taken_at"]
+    date_hierarchy = "taken_at"
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

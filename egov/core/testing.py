@@ -16,6 +16,7 @@ Usage::
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,9 +27,19 @@ from egov.core.identifiers import credit_code_with_check_digit, resident_id_with
 from egov.core.models import Organisation, Region, User
 from egov.core.orgchart import OrganisationSpec, RegionInfo, organisation_chart
 from egov.core.regions_data import province_divisions
+from egov.core.testclock import SHANGHAI
 
 TEST_PASSWORD = "Test-password-2026"  # noqa: S105 - fixed password for test accounts only
 TEST_ACTOR = "test-setup"
+
+
+def shanghai(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """A moment on the province's clock, for tests that state when they run.
+
+    ``time_machine.move_to(shanghai(2026, 11, 26))`` puts a test on a Thursday
+    morning whatever the real date (or ``EGOV_TEST_TODAY``) is.
+    """
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def ensure_regions() -> None:

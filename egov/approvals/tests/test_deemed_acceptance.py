@@ -15,8 +15,12 @@ from egov.core.models import Event
 
 
 @pytest.fixture
-def old_case(submitted_case) -> Case:
-    """A case received on Mon 28 Sep 2026, never answered (due: Sat 10 Oct, a make-up day)."""
+def old_case(submitted_case, time_machine) -> Case:
+    """A case received on Mon 28 Sep 2026, never answered (due: Sat 10 Oct, a make-up day).
+
+    The tests run on Tue 20 Oct 2026, after its window closed.
+    """
+    time_machine.move_to(dt.datetime(2026, 10, 20, 10, tzinfo=SHANGHAI))
     received = dt.datetime(2026, 9, 28, 10, tzinfo=SHANGHAI)
     Case.objects.filter(pk=submitted_case.pk).update(received_at=received)
     return Case.objects.get(pk=submitted_case.pk)

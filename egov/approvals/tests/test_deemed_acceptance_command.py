@@ -11,8 +11,9 @@ from egov.approvals.clock import SHANGHAI
 from egov.approvals.models import Case
 
 
-def test_the_command_accepts_what_waited_too_long(submitted_case):
-    long_ago = dt.datetime.now(tz=SHANGHAI) - dt.timedelta(days=20)
+def test_the_command_accepts_what_waited_too_long(submitted_case, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 30, 9, tzinfo=SHANGHAI))
+    long_ago = dt.datetime(2026, 11, 10, 9, tzinfo=SHANGHAI)  # 14 working days before
     Case.objects.filter(pk=submitted_case.pk).update(received_at=long_ago)
     out = io.StringIO()
     call_command("accept_deemed_applications", stdout=out)

@@ -12,8 +12,9 @@ from egov.approvals.tasks import accept_deemed_applications_periodically
 from egov.core.models import AuditEntry
 
 
-def test_the_task_accepts_what_waited_too_long(submitted_case):
-    long_ago = dt.datetime.now(tz=SHANGHAI) - dt.timedelta(days=20)
+def test_the_task_accepts_what_waited_too_long(submitted_case, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 30, 9, tzinfo=SHANGHAI))
+    long_ago = dt.datetime(2026, 11, 10, 9, tzinfo=SHANGHAI)  # 14 working days before
     Case.objects.filter(pk=submitted_case.pk).update(received_at=long_ago)
     assert accept_deemed_applications_periodically.call_local() == [submitted_case.number]
     case = Case.objects.get(pk=submitted_case.pk)

@@ -7,14 +7,17 @@ import re
 
 import plotly
 from django.test import Client
-from django.utils import timezone
 
+from egov.approvals.clock import SHANGHAI
 from egov.approvals.selectors import department_statistics
 from egov.approvals.services import accept_case, approve_case, conclude_case, submit_application
 from egov.approvals.tests.conftest import FORM, good_files
 
 
-def test_figures_count_what_happened(citizen, food_item, clerk_daoli, leader_daoli, clerk_qiqihar):
+def test_figures_count_what_happened(
+    citizen, food_item, clerk_daoli, leader_daoli, clerk_qiqihar, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 11, 30, 11, tzinfo=SHANGHAI))  # a Monday
     numbers = [
         submit_application(
             applicant=citizen, item_code=food_item.code, form=FORM, files=good_files()
@@ -25,7 +28,7 @@ def test_figures_count_what_happened(citizen, food_item, clerk_daoli, leader_dao
         accept_case(actor=clerk_daoli, number=number)
     approve_case(actor=leader_daoli, number=numbers[0])
     conclude_case(actor=clerk_daoli, number=numbers[0])
-    today = timezone.localdate()
+    today = dt.date(2026, 11, 30)
     [figures] = department_statistics(clerk_daoli, today - dt.timedelta(days=1), today)
     assert (figures.code, figures.received, figures.accepted, figures.concluded) == (
         "230102-SCJG",

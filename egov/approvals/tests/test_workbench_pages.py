@@ -25,9 +25,12 @@ def make_cases(citizen, item, count: int) -> list[Case]:
     ]
 
 
-def test_the_queue_lists_my_open_cases_most_urgent_first(citizen, food_item, clerk_daoli):
+def test_the_queue_lists_my_open_cases_most_urgent_first(
+    citizen, food_item, clerk_daoli, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 11, 30, 9, tzinfo=SHANGHAI))
     fresh, old = make_cases(citizen, food_item, 2)
-    long_ago = dt.datetime.now(tz=SHANGHAI) - dt.timedelta(days=30)
+    long_ago = dt.datetime(2026, 10, 30, 9, tzinfo=SHANGHAI)  # 21 working days before
     Case.objects.filter(pk=old.pk).update(received_at=long_ago)  # deemed accepted, overdue
     response = signed_in(clerk_daoli).get("/approvals/")
     assert response.status_code == 200

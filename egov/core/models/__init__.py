@@ -1,7 +1,7 @@
 """Core models, one module per family."""
 
 from egov.core.models.apikeys import ApiKey, ExternalSystem
-from egov.core.models.audit import AuditEntry
+from egov.core.models.audit import AuditCheckpoint, AuditEntry
 from egov.core.models.calendar import CalendarDay
 from egov.core.models.events import DeadLetter, Delivery, Event, SubscriberPosition
 from egov.core.models.organisations import Organisation
@@ -12,6 +12,7 @@ from egov.core.models.security import SecurityEvent
 
 __all__ = [
     "ApiKey",
+    "AuditCheckpoint",
     "AuditEntry",
     "CalendarDay",
     "DeadLetter",

@@ -41,6 +41,9 @@ class AuditEntry(models.Model):
 
     ``entry_hash`` is SM3 over the previous entry's hash and this entry's fields,
     so an edited, deleted or inserted row breaks the chain at that point.
+    ``entry_mac`` is HMAC-SM3 over ``entry_hash`` with the audit key, so a row
+    appended by someone without the key is found out (ADR 0036); it is NULL on
+    entries written before the key existed.
     Written only by :func:`egov.core.services.audit.record_audit`; the ORM
     refuses to update or delete entries, and a database trigger refuses raw SQL
     UPDATE/DELETE (and TRUNCATE on PostgreSQL).
@@ -56,6 +59,9 @@ class AuditEntry(models.Model):
     summary = models.TextField(_("摘要"), blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # NULL, not "": an entry written before the audit key existed (ADR 0036). Nullable
+    # also lets SQLite add the column in place, keeping the append-only triggers.
+    entry_mac = models.CharField(max_length=64, null=True)  # noqa: DJ001  see above
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -75,3 +81,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         refuse("delete")
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at one moment, MAC'd with the audit key (审计链检查点).
+
+    The same checkpoint is appended to a file outside the database
+    (``EGOV_AUDIT_CHECKPOINT_DIR``); ``egov audit verify`` reads both copies and
+    fails if the chain no longer reaches the newest one (ADR 0036).
+    """
+
+    sequence = models.BigIntegerField(_("序号"), db_index=True)
+    head_hash = models.CharField(_("链头哈希"), max_length=64)
+    taken_at = models.DateTimeField(_("记录时间"))
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-sequence", "-taken_at"]
+        verbose_name = _("审计链检查点")
+        verbose_name_plural = _("审计链检查点")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.head_hash[:16]} {self.taken_at:%Y-%m-%d %H:%M}"

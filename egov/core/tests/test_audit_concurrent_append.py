@@ -43,10 +43,11 @@ CREATE_TABLE = """
 import django
 django.setup()
 from django.db import connection
-from egov.core.models import AuditEntry
+from egov.core.models import AuditCheckpoint, AuditEntry
 from importlib import import_module
 with connection.schema_editor() as editor:
     editor.create_model(AuditEntry)
+    editor.create_model(AuditCheckpoint)
 import_module("egov.core.migrations.0003_audit_append_only_trigger").install_guard(connection)
 """
 

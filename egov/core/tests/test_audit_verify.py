@@ -143,10 +143,11 @@ def test_an_inserted_row_with_a_correct_own_hash_breaks_the_next_link() -> None:
     )
     output, failure = verify()
     assert failure is not None
-    # Entry 4 (forged) links and hashes correctly; the shifted old entry 4, now 5,
-    # has a sequence it was not hashed with.
-    assert "BROKEN at sequence 5" in output
-    assert "4 entries before it are intact" in output
+    # Entry 4 (forged) links and hashes correctly, so the hash chain alone would
+    # only notice at the shifted old entry 4, now 5. The forger lacks the audit
+    # key, so the forged entry itself is caught: it carries no MAC (ADR 0036).
+    assert "BROKEN at sequence 4 (entry_mac_missing)" in output
+    assert "3 entries before it are intact" in output
 
 
 def test_audit_head_prints_the_last_entry() -> None:

@@ -34,6 +34,7 @@ def publish_case_events(*labels: str) -> None:
 
 def test_a_failed_case_holds_back_only_its_own_later_events() -> None:
     watcher = CaseWatcher()
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     start = timezone.now()
     publish_case_events("A1", "B1", "A2", "B2", "A3", "B3")
     with subscribers.override({"supervision": watcher}):
@@ -56,6 +57,7 @@ def test_a_failed_case_holds_back_only_its_own_later_events() -> None:
 
 
 def test_a_second_failure_inside_the_parked_run_keeps_the_rest_waiting() -> None:
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     start = timezone.now()
     attempts: list[str] = []
 

@@ -42,6 +42,7 @@ def publish_interleaved() -> None:
 def test_three_failures_then_success_delivers_everything_in_order_per_case() -> None:
     flaky = FlakySubscriber(failures=3)
     publish_interleaved()
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     start = timezone.now()
     with subscribers.override({"warehouse": flaky}):
         first = deliver_pending(now=start)

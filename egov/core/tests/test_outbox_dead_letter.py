@@ -32,6 +32,7 @@ class BrokenUntilFixed:
 
 
 def run_until_dead(attempts: int) -> None:
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     moment = timezone.now()
     for _ in range(attempts):
         deliver_pending(now=moment)

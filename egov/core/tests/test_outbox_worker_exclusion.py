@@ -27,6 +27,7 @@ def test_a_stale_position_stops_the_worker_before_the_handler() -> None:
     SubscriberPosition.objects.create(subscriber="warehouse", last_event_id=first.pk)
     report = SubscriberReport("warehouse")
     # This worker read position 0 before another worker handled the first event.
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     advanced = deliver_one(
         entry, second, position=0, blocked=set(), now=timezone.now(), report=report
     )

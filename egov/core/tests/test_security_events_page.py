@@ -58,6 +58,9 @@ def test_a_city_auditor_sees_only_the_citys_events(
 
 def test_filters_by_kind_and_date(client: Client, auditor_province: User, events: dict) -> None:
     client.force_login(auditor_province)
+    SecurityEvent.objects.exclude(pk=events["unknown"].pk).update(
+        occurred_at=dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
+    )
     SecurityEvent.objects.filter(pk=events["unknown"].pk).update(
         occurred_at=dt.datetime(2026, 1, 15, 3, 0, tzinfo=dt.UTC)
     )

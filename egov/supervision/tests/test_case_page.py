@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from egov.core.testing import make_organisation, make_staff
+from egov.core.testing import make_organisation, make_staff, shanghai
 from egov.supervision.ingest import ingest_events
 from egov.supervision.models import Finding
 from egov.supervision.tests.factories import CaseStory, at
@@ -20,7 +20,8 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def late_case(regions):
+def late_case(regions, time_machine):
+    time_machine.move_to(shanghai(2026, 11, 2))  # after the story: events are never in the future
     make_organisation("230102-SCJG")
     story = CaseStory(received=at(2026, 9, 25), promised=5)
     story.accept(at(2026, 9, 28)).request_supplement(at(2026, 9, 29))

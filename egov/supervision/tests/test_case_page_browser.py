@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from egov.core.services.calendar import seed_official_calendar
-from egov.core.testing import TEST_PASSWORD, make_organisation
+from egov.core.testing import TEST_PASSWORD, make_organisation, shanghai
 from egov.supervision.ingest import ingest_events
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 
@@ -20,12 +20,14 @@ SCREENSHOT = Path(tempfile.gettempdir()) / "s1-case.png"  # to look at by hand
 
 
 @pytest.fixture
-def late_case(emptied_audit_chain_afterwards, supervisor_province):
+def late_case(emptied_audit_chain_afterwards, supervisor_province, time_machine):
     """Stored before the browser starts (Playwright keeps an event loop).
 
     A transactional test starts from a flushed database: the calendar's
-    holidays (seeded by a migration) are put back first.
+    holidays (seeded by a migration) are put back first. The test runs after
+    the story (events are never in the future), the live server included.
     """
+    time_machine.move_to(shanghai(2026, 11, 2))
     seed_official_calendar(actor="test-setup")
     make_organisation("230102-SCJG")
     story = CaseStory(received=at(2026, 9, 25), promised=5, applicant=citizen_applicant())

@@ -11,10 +11,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from egov.core.testing import shanghai
 from egov.supervision.statistics import week_start
 from egov.supervision.tests.dashboard_data import known_set, rising_department
 
 NOVEMBER = "?month=2026-11"
+# The pages show this month and this week by default: the warning tests run on a
+# Thursday late in November, so the week's decisions (Monday to Wednesday) lie in
+# both, whatever the real date is.
+LATE_NOVEMBER_THURSDAY = shanghai(2026, 11, 26, 11)
 
 
 @pytest.fixture
@@ -105,7 +110,10 @@ def test_the_menu_offers_the_dashboard_to_viewers_only(data, supervisor_harbin, 
     assert "/supervision/statistics/" not in page(clerk_harbin, "/workbench/").content.decode()
 
 
-def test_early_warnings_are_shown_to_the_covering_supervisors(db, supervisor_harbin, make_staff):
+def test_early_warnings_are_shown_to_the_covering_supervisors(
+    db, supervisor_harbin, make_staff, time_machine
+):
+    time_machine.move_to(LATE_NOVEMBER_THURSDAY)
     rising_department(week_start(timezone.localdate()))
     html = page(supervisor_harbin, "/supervision/").content.decode()
     section = re.search(r'id="early-warnings">(.*?)</section>', html, re.S).group(1)
@@ -132,7 +140,8 @@ def test_the_home_page_queries_do_not_grow_with_cases(data, supervisor_province)
     assert len(many) == len(few)
 
 
-def test_a_department_page_shows_its_items_weeks_and_warning(db, supervisor_harbin):
+def test_a_department_page_shows_its_items_weeks_and_warning(db, supervisor_harbin, time_machine):
+    time_machine.move_to(LATE_NOVEMBER_THURSDAY)
     rising_department(week_start(timezone.localdate()))
     response = page(supervisor_harbin, "/supervision/statistics/departments/230102-SCJG/")
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from egov.core.models import AuditEntry, Event
-from egov.core.testing import make_staff
+from egov.core.testing import make_staff, shanghai
 from egov.supervision import statistics as stats
 from egov.supervision.models import Alert
 from egov.supervision.tests.dashboard_data import decided_in_week, make_case, rising_department
@@ -106,9 +106,10 @@ def test_the_command_sends_them_and_refuses_a_bad_date(weeks, supervisor_provinc
     assert Alert.objects.count() == 1
 
 
-def test_the_daily_task_is_the_same_job(db, supervisor_province):
+def test_the_daily_task_is_the_same_job(db, supervisor_province, time_machine):
     from egov.supervision.tasks import send_early_warning_alerts_daily
 
+    time_machine.move_to(shanghai(TODAY.year, TODAY.month, TODAY.day, 18))
     rising_department(stats.week_start(timezone.localdate()))  # the task tests today's weeks
     assert send_early_warning_alerts_daily.call_local() == 1
     assert Alert.objects.get().kind == KIND_EARLY_WARNING

@@ -5,17 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from egov.core.models import AuditEntry, Event
 from egov.core.selectors.calendar import add_working_days
-from egov.core.testing import make_staff
+from egov.core.testing import make_staff, shanghai
 from egov.supervision import findings
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.models import Finding, SupervisionNotice
 from egov.supervision.tests.lit_cases import make_finding
 
 pytestmark = pytest.mark.django_db
+
+# Notices are numbered by year and due in working days from the day issued:
+# issued on the Friday before National Day (holiday 1-7 October), five working
+# days are 28-30 September and 8-9 October.
+ISSUED = shanghai(2026, 9, 25, 10)
+
+
+@pytest.fixture(autouse=True)
+def _on_issue_day(time_machine) -> None:
+    time_machine.move_to(ISSUED)
 
 
 @pytest.fixture
@@ -41,9 +50,9 @@ def issue(actor, finding: Finding, days: int = 5) -> SupervisionNotice:
 def test_issue_respond_accept_closes_the_finding(supervisor_harbin, market_leader) -> None:
     finding = make_finding()
     notice = issue(supervisor_harbin, finding)
-    assert notice.number.startswith(f"DB{timezone.localdate():%Y}")
+    assert notice.number.startswith("DB2026")
     assert notice.department.code == "230102-SCJG"
-    assert notice.due_on == add_working_days(timezone.localdate(), 5)
+    assert notice.due_on == add_working_days(ISSUED.date(), 5) == dt.date(2026, 10, 9)
     finding.refresh_from_db()
     assert finding.status == Finding.Status.NOTICED
 
@@ -84,7 +93,7 @@ def test_reject_sends_it_back_with_a_new_due_date(supervisor_harbin, market_lead
     notice.refresh_from_db()
     finding.refresh_from_db()
     assert notice.status == SupervisionNotice.Status.REJECTED
-    assert notice.due_on == add_working_days(timezone.localdate(), 3)
+    assert notice.due_on == add_working_days(ISSUED.date(), 3)
     assert finding.status == Finding.Status.NOTICED
     # The department answers again, and this time it is accepted.
     findings.respond_to_notice(

@@ -11,10 +11,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from egov.core.selectors.calendar import get_working_calendar
-from egov.core.testing import make_organisation
+from egov.core.testing import make_organisation, shanghai
 from egov.supervision.demo import item_specs, load_month
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem
 from egov.supervision.quality import found_pairs, score
@@ -22,6 +21,16 @@ from egov.supervision.rules import REGISTRY
 from egov.supervision.violations import generate_month
 
 pytestmark = pytest.mark.django_db
+
+# The generated month ends here: it spans the National Day week and a make-up
+# Saturday, so the rules meet holidays whatever day the suite runs.
+MONTH_END = shanghai(2026, 10, 30, 17)
+
+
+@pytest.fixture(autouse=True)
+def _at_month_end(time_machine: Any) -> None:
+    time_machine.move_to(MONTH_END)
+
 
 DEPARTMENTS = ("230102-SCJG", "230102-GA", "230100-SCJG", "230000-SCJG")
 FEES = [{"name": "工本费", "amount_fen": 2000, "basis": "国家发展改革委、财政部核定"}]
@@ -48,13 +57,13 @@ def reference_items() -> None:
                 promised_limit_days=promised,
                 fees=fees,
                 materials=MATERIALS,
-                published_at=timezone.now() - dt.timedelta(days=60),
+                published_at=MONTH_END - dt.timedelta(days=60),
             )
 
 
 def test_every_injected_violation_is_found_and_nothing_else(regions: Any) -> None:
     reference_items()
-    now = timezone.now()
+    now = MONTH_END
     month = generate_month(item_specs(), get_working_calendar(), now, cases=160, seed=11)
     loaded = load_month(month, now)
     assert loaded["cases"] >= 190
@@ -69,7 +78,7 @@ def test_every_injected_violation_is_found_and_nothing_else(regions: Any) -> Non
 
 def test_loading_the_same_month_again_changes_nothing(regions: Any) -> None:
     reference_items()
-    now = timezone.now()
+    now = MONTH_END
     month = generate_month(item_specs(), get_working_calendar(), now, cases=20, seed=3)
     load_month(month, now)
     findings = Finding.objects.count()

@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.test import override_settings
-from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from egov.core.testing import make_staff
+from egov.core.testing import make_staff, shanghai
 from egov.supervision import findings
 from egov.supervision.models import Alert, DepartmentCard, Finding, Light, SupervisedCase
 from egov.supervision.scan import scheduled_scan
@@ -31,11 +30,12 @@ def test_the_schedule_runs_every_15_minutes_and_at_0005() -> None:
 
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-def test_the_task_scans_issues_cards_and_sends(regions: None) -> None:
+def test_the_task_scans_issues_cards_and_sends(regions: None, time_machine) -> None:
+    time_machine.move_to(shanghai(2026, 11, 30, 9))
     handler = make_staff("clerk_market_zhao", "230102-SCJG")
     handler.email = "zhao@example.gov.cn"
     handler.save(update_fields=["email"])
-    today = timezone.localdate()
+    today = dt.date(2026, 11, 30)
     for _ in range(3):
         open_case(
             accepted_on=today - dt.timedelta(days=40), limit_days=5, handler="clerk_market_zhao"

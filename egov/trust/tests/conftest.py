@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,26 @@ ROOT_SUBJECT = "CN=黑龙江省电子政务根CA,O=黑龙江省人民政府,C=CN
 ISSUING_SUBJECT = "CN=黑龙江省电子政务签发CA,O=黑龙江省人民政府,C=CN"
 
 
+# Subcommands whose certificate checks take ``-attime``: the openssl command line
+# reads the real clock, so it is told the test's moment (EGOV_TEST_TODAY, time-machine).
+CHECKS_CERTIFICATES_AT = {("verify",), ("cms", "-verify")}
+
+
+def at_test_moment(args: list[str]) -> list[str]:
+    """``args`` with ``-attime <now>`` after the subcommand when it checks certificate validity."""
+    if tuple(args[:1]) in CHECKS_CERTIFICATES_AT or tuple(args[:2]) in CHECKS_CERTIFICATES_AT:
+        return [args[0], "-attime", str(int(time.time())), *args[1:]]
+    return args
+
+
 def openssl(*args: str | Path, input: bytes | None = None) -> subprocess.CompletedProcess:
     """Run the openssl command line; returns the finished process (text output)."""
     result = subprocess.run(  # noqa: S603 - fixed program, arguments from the test
-        [OPENSSL, *map(str, args)], input=input, capture_output=True, check=False, timeout=60
+        [OPENSSL, *at_test_moment([str(a) for a in args])],
+        input=input,
+        capture_output=True,
+        check=False,
+        timeout=60,
     )
     return subprocess.CompletedProcess(
         result.args,

@@ -40,6 +40,7 @@ def holder(
     user = make_citizen()
     crypto = suite("sm")
     key = crypto.generate_key()
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     two_hours_ago = timezone.now() - dt.timedelta(hours=2)
     with monkeypatch.context() as patch:
         patch.setattr(services.timezone, "now", lambda: two_hours_ago)
@@ -82,6 +83,7 @@ def test_key_compromised_before_signing(
     client: Client, holder: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user_key, certificate = holder
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     signed_at = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10)
     der = sign_at(user_key, signed_at, monkeypatch)
     assert verdict(client, der)["status"] == "valid"
@@ -103,6 +105,7 @@ def test_revoked_after_signing(
     client: Client, holder: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user_key, certificate = holder
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     signed_at = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10)
     der = sign_at(user_key, signed_at, monkeypatch)
     services.revoke_certificate(
@@ -120,6 +123,7 @@ def test_invalidity_date_after_signing_keeps_it_after(
     client: Client, holder: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user_key, certificate = holder
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     signed_at = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10)
     der = sign_at(user_key, signed_at, monkeypatch)
     services.revoke_certificate(
@@ -143,6 +147,7 @@ def test_stolen_key_used_after_revocation_is_before_signing(client: Client, hold
         signing_key=key,
         certificate_der=load_certificate(certificate.certificate_pem).der,
         payload=PAYLOAD,
+        # Clock read on purpose: an offset from the code's own now, true on any date.
         signing_time=timezone.now() + dt.timedelta(seconds=30),
     )
     body = verdict(client, forged)
@@ -173,6 +178,7 @@ def test_bad_invalidity_date_is_refused_and_nothing_written(
             actor="ca-officer",
             serial=certificate.serial,
             reason="keyCompromise",
+            # Clock read on purpose: an offset from the code's own now, true on any date.
             invalidity_date=moment(timezone.now()),  # type: ignore[operator]
         )
     assert (error.value.field, error.value.reason) == ("invalidity_date", reason)

@@ -44,6 +44,7 @@ def impostor(ca: CertificateAuthority) -> str:
     crypto = suite("sm")
     other_key = crypto.generate_key()
     public = crypto.public_key_der(crypto.generate_key())
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     now = dt.datetime.now(dt.UTC)
     der = build_certificate(
         crypto,

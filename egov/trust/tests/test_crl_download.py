@@ -40,6 +40,7 @@ def test_unknown_suite_or_no_ca_is_404(client: Client, ca_sm: CertificateAuthori
 
 
 def make_stale() -> None:
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     RevocationList.objects.update(
         this_update=timezone.now() - dt.timedelta(days=8),
         next_update=timezone.now() - dt.timedelta(days=1),
@@ -53,6 +54,7 @@ def test_stale_crl_is_refreshed_when_the_passphrase_is_configured(
     monkeypatch.setenv("EGOV_CA_PASSPHRASE", PASSPHRASE)
     parsed = load_crl(client.get("/trust/crl/sm.crl").content)
     assert parsed.number == 2
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     assert parsed.next_update > timezone.now()
 
 

@@ -127,6 +127,7 @@ def test_signer_certified_by_another_ca_is_unknown(
 ) -> None:
     crypto = suite(name)
     signer_key = crypto.generate_key()
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     now = timezone.now().replace(microsecond=0)
     certificate = build_certificate(
         crypto,
@@ -163,6 +164,7 @@ def test_our_certificate_swapped_into_a_foreign_signature_is_invalid(
         signing_key=suite("sm").generate_key(),
         certificate_der=x509.Certificate.load(load_certificate(ours.certificate_pem).der).dump(),
         payload=PAYLOAD,
+        # Clock read on purpose: an offset from the code's own now, true on any date.
         signing_time=timezone.now(),
     )
     result = judged(PAYLOAD, forged)

@@ -76,6 +76,7 @@ def test_an_expired_certificate_cannot_log_in(
     client: Client, ca_sm: CertificateAuthority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = staff_holder().user
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     long_ago = timezone.now() - dt.timedelta(days=40)
     monkeypatch.setattr(services, "timezone", SimpleNamespace(now=lambda: long_ago))
     key, certificate = person_certificate("sm", holder=user, name="old", days=30)

@@ -25,6 +25,8 @@ from egov.trust.pki.names import parse_subject
 from egov.trust.pki.profiles import POLICY_ARC, Kind
 from egov.trust.tests.conftest import DISTID, openssl, openssl_accepts, x509_text
 
+# Clock read on purpose: certificates and CRLs valid from the moment the tests run
+# (EGOV_TEST_TODAY included); openssl checks them at that moment too (-attime).
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 CRL_URL = "http://127.0.0.1:8000/trust/crl/sm.crl"
 

@@ -14,6 +14,8 @@ from egov.trust.pki.names import parse_subject
 from egov.trust.pki.revocation import RevokedEntry, build_crl, load_crl
 from egov.trust.tests.conftest import DISTID, openssl
 
+# Clock read on purpose: certificates and CRLs valid from the moment the tests run
+# (EGOV_TEST_TODAY included); openssl checks them at that moment too (-attime).
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 ISSUER = parse_subject("CN=黑龙江省电子政务签发CA,O=黑龙江省人民政府,C=CN")
 REVOKED = [

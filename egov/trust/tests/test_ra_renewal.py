@@ -98,6 +98,7 @@ def test_only_the_holder_renews(ca_sm, citizen, enterprise, ra_officer):
 def test_a_certificate_near_expiry_is_marked_for_renewal(ca_sm, citizen, ra_officer, client):
     soon = issued_for(citizen, ra_officer).certificate
     later = issued_for(citizen, ra_officer).certificate
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     Certificate.objects.filter(pk=soon.pk).update(not_after=timezone.now() + dt.timedelta(days=10))
     client.force_login(citizen)
 

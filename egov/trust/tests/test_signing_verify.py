@@ -65,6 +65,7 @@ def test_revoked_after_signing_is_flagged(
     reason: str, compromised: bool, ca_sm: CertificateAuthority
 ) -> None:
     der, certificate = signed("sm")
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     later = timezone.now() + dt.timedelta(seconds=5)
     services.revoke_certificate(actor="ca-officer", serial=certificate.serial, reason=reason)
     Certificate.objects.filter(pk=certificate.pk).update(revoked_at=later)
@@ -81,6 +82,7 @@ def test_revoked_before_signing_is_flagged(ca_sm: CertificateAuthority) -> None:
     services.revoke_certificate(
         actor="ca-officer", serial=certificate.serial, reason="keyCompromise"
     )
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     earlier = timezone.now() - dt.timedelta(minutes=1)
     Certificate.objects.filter(pk=certificate.pk).update(revoked_at=earlier)
     result = signing.verify(payload=PAYLOAD, signature_der=der)
@@ -120,6 +122,7 @@ def test_signer_from_another_ca_is_unknown(ca_sm: CertificateAuthority) -> None:
         signing_key=foreign_key,
         certificate_der=foreign,
         payload=PAYLOAD,
+        # Clock read on purpose: an offset from the code's own now, true on any date.
         signing_time=timezone.now(),
     )
     before = AuditEntry.objects.count()

@@ -68,6 +68,7 @@ def test_other_file_is_invalid(client: Client, ca_sm: CertificateAuthority) -> N
 def test_revoked_signer_shows_timing(
     client: Client, ca_sm: CertificateAuthority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     a_minute_ago = timezone.now() - dt.timedelta(minutes=1)
     with monkeypatch.context() as patch:
         patch.setattr(signing.timezone, "now", lambda: a_minute_ago)

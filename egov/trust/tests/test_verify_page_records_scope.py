@@ -107,13 +107,16 @@ def test_filters_by_serial_signer_and_date(
     by_signer = page_of(client, auditor_province, signer="qiqihar")
     assert "Q-001" in by_signer
     assert "D-001" not in by_signer
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     SignatureRecord.objects.filter(pk=daoli.pk).update(
         signed_at=timezone.now() - dt.timedelta(days=10)
     )
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     today = timezone.localdate().isoformat()
     recent = page_of(client, auditor_province, **{"from": today})
     assert "D-001" not in recent
     assert "P-001" in recent
+    # Clock read on purpose: an offset from the code's own now, true on any date.
     earlier = page_of(
         client, auditor_province, to=(timezone.localdate() - dt.timedelta(days=5)).isoformat()
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_security_events'),
+        ('core', '0006_audit_entry_mac_and_checkpoints'),
     ]
 
     operations = [
