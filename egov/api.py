@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from egov.core.api_errors import problem
+
 api = NinjaAPI(
     title="egov API",
     version="1",
@@ -17,7 +19,7 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """400 with each field and its reason."""
+    """400 with each field and its reason; the first one also as ``message`` and ``field``."""
     errors = [
         {
             "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
@@ -25,7 +27,9 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for err in exc.errors
     ]
-    return api.create_response(request, {"code": "invalid_input", "errors": errors}, status=400)
+    first = errors[0] if errors else {"field": None, "reason": "invalid input"}
+    body = problem("invalid_input", str(first["reason"]), first["field"], errors=errors)
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(HttpError)
