@@ -1,20 +1,43 @@
 """The API's error answers (接口错误格式), shared by every app and by the error handlers.
 
-Every refusal under ``/api/`` is JSON ``{"code", "message", "field"}``; a 400 also
-carries ``errors``, a list of ``{"field", "reason"}``. :func:`problem` builds that
-body, :func:`problem_response` answers it outside django-ninja (middleware and
-Django's error handlers), and :class:`ErrorOut` / :class:`BadInputOut` declare
-it in the OpenAPI document.
+Every refusal under ``/api/`` is JSON ``{"code", "message", "field", "errors"}``,
+``errors`` being a list of ``{"field", "reason"}``. :func:`problem` builds that
+body; :func:`problem_response` answers it outside django-ninja (Django's error
+handlers in :mod:`egov.core.error_views`, the middleware in :mod:`egov.core.middleware`);
+:class:`ErrorOut` / :class:`BadInputOut` declare it in the OpenAPI document.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
 
+from egov.core.errors import ErrorCode
+
 API_PREFIX = "/api/"
+
+CODE_OF_STATUS: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.NOT_AUTHENTICATED,
+    403: ErrorCode.PERMISSION_DENIED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.TOO_LARGE,
+}
+MESSAGE_OF_STATUS: dict[int, str] = {
+    400: "bad request",
+    401: "not authenticated",
+    403: "not allowed",
+    404: "no such resource",
+    405: "method not allowed",
+    413: "request body too large",
+    500: "server error",
+}
 
 
 class ErrorOut(Schema):
@@ -43,6 +66,45 @@ def problem_response(
     return JsonResponse(problem(code, message, field), status=status)
 
 
+def status_problem(status: int) -> JsonResponse:
+    """The JSON answer for a bare status (404, 405, 500, ...)."""
+    code = CODE_OF_STATUS.get(status, ErrorCode.SERVER_ERROR if status >= 500 else None)
+    message = MESSAGE_OF_STATUS.get(status, "server error" if status >= 500 else "refused")
+    return problem_response(status, str(code or ErrorCode.BAD_REQUEST), message)
+
+
 def is_api_request(request: HttpRequest) -> bool:
     """Whether the request is for the HTTP API, which always answers JSON."""
     return request.path_info.startswith(API_PREFIX)
+
+
+def is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def body_too_large() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return problem_response(413, ErrorCode.TOO_LARGE, f"larger than {limit} bytes", "body")
+
+
+def too_many_fields() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return problem_response(400, ErrorCode.TOO_MANY_FIELDS, f"more than {limit} fields", "body")
+
+
+def too_many_files() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return problem_response(400, ErrorCode.TOO_MANY_FILES, f"more than {limit} files", "body")
+
+
+REFUSED_BODIES: dict[type[Exception], Callable[[], JsonResponse]] = {
+    RequestDataTooBig: body_too_large,
+    TooManyFieldsSent: too_many_fields,
+    TooManyFilesSent: too_many_files,
+}
+
+
+def refused_body(exception: Exception | None) -> JsonResponse | None:
+    """The answer to a body Django refused to read (too big, too many fields or files)."""
+    answer = REFUSED_BODIES.get(type(exception))
+    return answer() if answer else None

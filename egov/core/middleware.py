@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from egov.core.api_errors import is_api_request, is_json, status_problem
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -22,3 +26,24 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ApiAnswersJsonMiddleware:
+    """Every error answer under ``/api/`` is JSON in the error format (接口错误统一为 JSON).
+
+    Django's own pages (a 405 from ninja, a CSRF 403, an error page of a handler
+    that did not know the path) are replaced by the JSON body for their status;
+    the ``Allow`` header of a 405 is kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not is_api_request(request) or is_json(response):
+            return response
+        answer = status_problem(response.status_code)
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer
