@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "egov.core.middleware.PrivateAnswersNotStoredMiddleware",
     "egov.trust.login.TrustedProxyCertificateMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "egov.core.otp.SecondFactorMiddleware",

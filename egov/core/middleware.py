@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from egov.core.api_errors import is_api_request, is_json, status_problem
 
@@ -47,3 +48,32 @@ class ApiAnswersJsonMiddleware:
         if response.has_header("Allow"):
             answer["Allow"] = response["Allow"]
         return answer
+
+
+def is_public(response: HttpResponse) -> bool:
+    """Whether the view declared its answer the same for everyone (``Cache-Control: public``)."""
+    directives = response.get("Cache-Control", "").lower().replace(" ", "").split(",")
+    return "public" in directives
+
+
+class PrivateAnswersNotStoredMiddleware:
+    """No cache keeps what a signed-in person or the API was told (不缓存个人数据).
+
+    Every answer to a signed-in user and every ``/api/`` answer carries
+    ``Cache-Control: no-store, private``, so neither a shared proxy nor the
+    browser's disk keeps case pages, account pages or API data after logout.
+    Anonymous pages (the portal home) and answers a view declared ``public``
+    (plotly.js, the CRL) stay cacheable; static files never reach this middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if is_public(response):
+            return response
+        user = getattr(request, "user", None)
+        if is_api_request(request) or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
