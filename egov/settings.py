@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "egov.core.middleware.ApiAnswersJsonMiddleware",
+    "egov.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov.core.middleware.ChosenLanguageMiddleware",
@@ -160,6 +161,15 @@ OTP_TOTP_ISSUER = env("EGOV_OTP_ISSUER", "egov")
 EGOV_LOGIN_CHALLENGE_SECONDS = int(env("EGOV_LOGIN_CHALLENGE_SECONDS", "300"))
 EGOV_TRUSTED_PROXY_CERT_HEADER = env("EGOV_TRUSTED_PROXY_CERT_HEADER")
 EGOV_TRUSTED_PROXIES = [p.strip() for p in env("EGOV_TRUSTED_PROXIES").split(",") if p.strip()]
+
+# Request bodies (docs/http-hardening.md): a body declared larger than EGOV_MAX_REQUEST_BYTES is
+# refused (413) before it is read; form fields and JSON bodies are held in memory up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE, uploaded files up to FILE_UPLOAD_MAX_MEMORY_SIZE (then a temp file).
+EGOV_MAX_REQUEST_BYTES = int(env("EGOV_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 # Sessions and cookies.
 SECURE_COOKIES = not env_flag("EGOV_INSECURE_COOKIES") and not DEBUG

@@ -82,9 +82,15 @@ def is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
 
 
-def body_too_large() -> JsonResponse:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def body_too_large(limit: int | None = None) -> JsonResponse:
+    """413 for a body over ``limit`` bytes (the whole request's cap unless told)."""
+    limit = settings.EGOV_MAX_REQUEST_BYTES if limit is None else limit
     return problem_response(413, ErrorCode.TOO_LARGE, f"larger than {limit} bytes", "body")
+
+
+def form_data_too_large() -> JsonResponse:
+    """413 for form fields or a JSON body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def too_many_fields() -> JsonResponse:
@@ -98,7 +104,7 @@ def too_many_files() -> JsonResponse:
 
 
 REFUSED_BODIES: dict[type[Exception], Callable[[], JsonResponse]] = {
-    RequestDataTooBig: body_too_large,
+    RequestDataTooBig: form_data_too_large,
     TooManyFieldsSent: too_many_fields,
     TooManyFilesSent: too_many_files,
 }
