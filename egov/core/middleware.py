@@ -30,12 +30,15 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+REPLACED_HEADERS = {"content-type", "content-length"}
+
+
 class ApiAnswersJsonMiddleware:
     """Every error answer under ``/api/`` is JSON in the error format (接口错误统一为 JSON).
 
     Django's own pages (a 405 from ninja, a CSRF 403, an error page of a handler
     that did not know the path) are replaced by the JSON body for their status;
-    the ``Allow`` header of a 405 is kept.
+    their other headers (``Allow`` of a 405, ``Vary``, cookies) are kept.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -46,8 +49,10 @@ class ApiAnswersJsonMiddleware:
         if response.status_code < 400 or not is_api_request(request) or is_json(response):
             return response
         answer = status_problem(response.status_code)
-        if response.has_header("Allow"):
-            answer["Allow"] = response["Allow"]
+        for header, value in response.items():
+            if header.lower() not in REPLACED_HEADERS:
+                answer[header] = value
+        answer.cookies = response.cookies
         return answer
 
 

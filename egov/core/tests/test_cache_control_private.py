@@ -66,3 +66,10 @@ def test_public_files_stay_public_for_a_signed_in_user(clerk_harbin_daoli):
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
     assert "no-store" not in response["Cache-Control"]
+
+
+def test_api_errors_replaced_by_json_are_not_stored_either(regions):
+    response = Client().delete("/api/v1/organisations")
+    assert response.status_code == 405
+    assert not_stored(response)
+    assert "Content-Security-Policy" in response
