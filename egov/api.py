@@ -35,7 +35,7 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
         for err in exc.errors
     ]
     first = errors[0] if errors else {"field": None, "reason": "invalid input"}
-    body = problem("invalid_input", str(first["reason"]), first["field"], errors=errors)
+    body = problem(ErrorCode.INVALID_INPUT, str(first["reason"]), first["field"], errors=errors)
     return api.create_response(request, body, status=400)
 
 
@@ -43,7 +43,7 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's refusals (401, a body that is not JSON, ...) with the code of their status."""
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-        body = problem("invalid_input", "not JSON", "body")
+        body = problem(ErrorCode.INVALID_INPUT, "not JSON", "body")
     else:
         code = CODE_OF_STATUS.get(exc.status_code, ErrorCode.BAD_REQUEST)
         body = problem(str(code), str(exc))
