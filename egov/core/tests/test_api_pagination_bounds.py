@@ -73,3 +73,16 @@ def test_openapi_declares_the_bounds_and_the_400():
         assert parameters["limit"]["minimum"] == 1
         assert parameters["offset"]["maximum"] == MAX_OFFSET
         assert 400 in operation["responses"]
+
+
+def test_no_endpoint_pages_without_the_bounds():
+    """A list added later with ninja's plain ``@paginate`` (no maximum) is caught here."""
+    paged = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            parameters = {p["name"]: p["schema"] for p in operation.get("parameters", [])}
+            if "offset" in parameters or "limit" in parameters:
+                paged.append(f"{method} {path}")
+                assert parameters["limit"].get("maximum") == MAX_PAGE_SIZE, path
+                assert parameters["offset"].get("maximum") == MAX_OFFSET, path
+    assert len(paged) >= len(PAGINATED)
