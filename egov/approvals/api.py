@@ -19,12 +19,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Form, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from egov.approvals import selectors, services
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
+from egov.core.pagination import paginated
 
 router = Router(tags=["approvals"])
 
@@ -86,7 +86,7 @@ class ItemOut(Schema):
 
 
 @router.get("/items", response=list[ItemOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginated
 def list_items(
     request: HttpRequest, department: str | None = None, kind: str | None = None, q: str = ""
 ) -> Any:
@@ -213,7 +213,7 @@ def submit(request: HttpRequest, item_code: Form[str], form: Form[str] = "{}") -
 
 
 @router.get("/cases", response=list[CaseSummaryOut], auth=django_auth)
-@paginate(LimitOffsetPagination)
+@paginated
 def my_cases(request: HttpRequest) -> Any:
     """The signed-in applicant's own cases, newest first."""
     return selectors.applicant_cases(request.user)
