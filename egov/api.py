@@ -1,10 +1,19 @@
-"""The platform's HTTP API (/api/v1), one django-ninja instance; apps add routers."""
+"""The platform's HTTP API (/api/v1), one django-ninja instance; apps add routers.
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+Every refusal is JSON ``{"code", "message", "field", "errors"}``
+(:mod:`egov.core.api_errors`): the handlers here cover what ninja itself raises
+(bad input, a body that is not JSON, unknown objects) and the bodies Django
+refuses to read; Django's error handlers and
+:class:`egov.core.middleware.ApiAnswersJsonMiddleware` cover the rest.
+"""
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+
+from egov.core.api_errors import CODE_OF_STATUS, problem, refused_body, status_problem
+from egov.core.errors import ErrorCode
 
 api = NinjaAPI(
     title="egov API",
@@ -17,8 +26,7 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """400 ``invalid_input``: the first field at fault in ``field`` and ``message``, all in
-    ``errors``, as the services' own refusals are."""
+    """400 with each field and its reason; the first one also as ``message`` and ``field``."""
     errors = [
         {
             "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
@@ -26,31 +34,34 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for err in exc.errors
     ]
-    first = errors[0] if errors else {"field": None, "reason": "invalid"}
-    body = {
-        "code": "invalid_input",
-        "message": f"invalid input: {first['field'] or 'body'}: {first['reason']}",
-        "field": first["field"],
-        "errors": errors,
-    }
+    first = errors[0] if errors else {"field": None, "reason": "invalid input"}
+    body = problem(ErrorCode.INVALID_INPUT, str(first["reason"]), first["field"], errors=errors)
     return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """Ninja's ``{"detail"}``, plus code and errors for a body that is not JSON (400)."""
-    body: dict[str, object] = {"detail": str(exc)}
+    """Ninja's refusals (401, a body that is not JSON, ...) with the code of their status."""
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-        body |= {"code": "invalid_input", "errors": [{"field": "body", "reason": "not JSON"}]}
+        body = problem(ErrorCode.INVALID_INPUT, "not JSON", "body")
+    else:
+        code = CODE_OF_STATUS.get(exc.status_code, ErrorCode.BAD_REQUEST)
+        body = problem(str(code), str(exc))
     return api.create_response(request, body, status=exc.status_code)
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """404 in the error format (ninja's own is ``{"detail"}``)."""
+    return status_problem(404)
+
+
 @api.exception_handler(RequestDataTooBig)
-def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    """413 with code too_large, not Django's HTML 400, for a body over the upload limit."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    errors = [{"field": "body", "reason": f"larger than {limit} bytes"}]
-    return api.create_response(request, {"code": "too_large", "errors": errors}, status=413)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def body_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """413 for a body over the limit, 400 for too many fields or files, not Django's HTML 400."""
+    return refused_body(exc) or status_problem(400)
 
 
 def register_routers() -> None:

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("EGOV_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -24,8 +25,9 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-def env_flag(name: str) -> bool:
-    return env(name).lower() in {"1", "true", "yes", "on"}
+def env_flag(name: str, default: bool = False) -> bool:
+    value = env(name)
+    return value.lower() in {"1", "true", "yes", "on"} if value else default
 
 
 def kept_secret_key() -> str:
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "ninja",  # the API docs page from ninja's own static files, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -64,6 +68,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of ours, so that they also see the answers of the ones below (ADR 0031,
+    # docs/http-hardening.md): no-store for personal answers, the CSP header, JSON errors
+    # under /api/, and bodies refused by their declared size before anything reads them.
+    "egov.core.middleware.PrivateAnswersNotStoredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "egov.core.middleware.ApiAnswersJsonMiddleware",
+    "egov.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov.core.middleware.ChosenLanguageMiddleware",
@@ -95,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -160,6 +172,15 @@ EGOV_LOGIN_CHALLENGE_SECONDS = int(env("EGOV_LOGIN_CHALLENGE_SECONDS", "300"))
 EGOV_TRUSTED_PROXY_CERT_HEADER = env("EGOV_TRUSTED_PROXY_CERT_HEADER")
 EGOV_TRUSTED_PROXIES = [p.strip() for p in env("EGOV_TRUSTED_PROXIES").split(",") if p.strip()]
 
+# Request bodies (docs/http-hardening.md): a body declared larger than EGOV_MAX_REQUEST_BYTES is
+# refused (413) before it is read; form fields and JSON bodies are held in memory up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE, uploaded files up to FILE_UPLOAD_MAX_MEMORY_SIZE (then a temp file).
+EGOV_MAX_REQUEST_BYTES = int(env("EGOV_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+
 # Sessions and cookies.
 SECURE_COOKIES = not env_flag("EGOV_INSECURE_COOKIES") and not DEBUG
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -171,9 +192,37 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("EGOV_BEHIND_TLS_PROXY") else None
-)
+BEHIND_TLS_PROXY = env_flag("EGOV_BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind the TLS proxy every answer is https: plain http is redirected, and browsers are told
+# (HSTS) to use https only, for EGOV_HSTS_SECONDS (a year unless told), subdomains included
+# and preloadable unless EGOV_HSTS_SUBDOMAINS=0 (a subdomain still served over plain http).
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_HSTS_SECONDS = int(env("EGOV_HSTS_SECONDS", "31536000")) if BEHIND_TLS_PROXY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("EGOV_HSTS_SUBDOMAINS", "1").lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
+SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
+
+# Content-Security-Policy (django-csp 4, ADR 0031): scripts and styles from this site only,
+# inline ones only with the request's nonce; no plugins, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -12,3 +12,9 @@ urlpatterns = [
     path("supervision/", include("egov.supervision.urls")),
     path("", include("egov.core.urls")),
 ]
+
+# Error answers: JSON in the API's error format under /api/, pages elsewhere.
+handler400 = "egov.core.error_views.bad_request"
+handler403 = "egov.core.error_views.permission_denied"
+handler404 = "egov.core.error_views.page_not_found"
+handler500 = "egov.core.error_views.server_error"

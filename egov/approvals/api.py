@@ -19,13 +19,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Form, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from egov.approvals import selectors, services
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
 from egov.approvals.services.supplements import MISSING_MAX
+from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText, NameText, NoteText
 from egov.core.services.security import submitter_address
 from egov.core.text_input import CODE_MAX, NOTE_MAX
@@ -107,7 +107,7 @@ class ItemOut(Schema):
 
 
 @router.get("/items", response=list[ItemOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginated
 def list_items(
     request: HttpRequest, department: str | None = None, kind: str | None = None, q: str = ""
 ) -> Any:
@@ -253,7 +253,7 @@ def submit(
 
 
 @router.get("/cases", response=list[CaseSummaryOut], auth=django_auth)
-@paginate(LimitOffsetPagination)
+@paginated
 def my_cases(request: HttpRequest) -> Any:
     """The signed-in applicant's own cases, newest first."""
     return selectors.applicant_cases(request.user)

@@ -17,11 +17,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyHeader
 
+from egov.core.api_errors import BadInputOut, ErrorOut
 from egov.core.errors import ErrorCode, ForbiddenError, InvalidInputError, NotFoundError
 from egov.core.models import ExternalSystem, Organisation
+from egov.core.pagination import paginated
 from egov.core.permissions import may
 from egov.core.selectors import organisations as organisation_selectors
 from egov.core.selectors import regions as region_selectors
@@ -38,16 +39,6 @@ class ApiKeyAuth(APIKeyHeader):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ExternalSystem | None:
         return authenticate_api_key(key)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class BadInputOut(ErrorOut):
-    errors: list[dict[str, str | None]]
 
 
 class RegionOut(Schema):
@@ -150,7 +141,7 @@ def region_children(request: HttpRequest, code: str, historical: bool = False) -
 
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
 @answers_core_errors
-@paginate(LimitOffsetPagination)
+@paginated
 def list_organisations(
     request: HttpRequest,
     region: str | None = None,

@@ -44,6 +44,14 @@ class ErrorCode(StrEnum):
     API_KEY_NOT_FOUND = "api_key_not_found"
     NOT_AUTHENTICATED = "not_authenticated"
     PERMISSION_DENIED = "permission_denied"
+    # Refusals of the HTTP layer itself, before or around any endpoint (egov.core.api_errors).
+    BAD_REQUEST = "bad_request"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    TOO_LARGE = "too_large"
+    TOO_MANY_FIELDS = "too_many_fields"
+    TOO_MANY_FILES = "too_many_files"
+    SERVER_ERROR = "server_error"
 
 
 class CoreErrorMixin:

@@ -16,9 +16,9 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText
 from egov.supervision import alerts, complaints, findings
 from egov.supervision import finding_selectors as selectors
@@ -152,7 +152,7 @@ class AlertOut(Schema):
 
 
 @router.get("/findings", response={200: list[FindingOut], 403: ProblemOut}, auth=django_auth)
-@paginate(LimitOffsetPagination)
+@paginated
 def list_findings(
     request: HttpRequest,
     rule: str = "",
@@ -254,7 +254,7 @@ def complain(request: HttpRequest, body: ComplaintIn) -> Any:
 
 
 @router.get("/alerts", response={200: list[AlertOut], 403: ProblemOut}, auth=django_auth)
-@paginate(LimitOffsetPagination)
+@paginated
 def my_alerts(request: HttpRequest, unread: bool = False) -> Any:
     """The caller's alerts (我的提醒), unread first."""
     rows = alerts.my_alerts(request.user)

@@ -137,7 +137,7 @@ def test_the_api_refuses_a_huge_note_with_400_and_writes_nothing(submitted_case,
     body = response.json()
     assert (body["code"], body["field"]) == ("invalid_input", "body.note")
     assert "at most 2000 characters" in body["errors"][0]["reason"]
-    assert "body.note" in body["message"]
+    assert "at most 2000 characters" in body["message"]
 
 
 def test_the_page_refuses_a_huge_note_on_the_case_page(submitted_case, clerk_daoli):

@@ -212,7 +212,7 @@ def test_the_holder_downloads_the_chain_and_the_pkcs12_once(ca_sm, citizen, ra_o
     pfx = client.post(url, {"password": P12_PASSWORD})
     assert pfx.status_code == 200
     assert pfx["Content-Type"] == "application/x-pkcs12"
-    assert pfx["Cache-Control"] == "no-store"
+    assert pfx["Cache-Control"] == "no-store, private"  # core: every signed-in answer
     again = client.post(url, {"password": P12_PASSWORD})
     assert again.status_code == 400
     assert "私钥已下载过一次" in again.content.decode()
