@@ -127,3 +127,28 @@ def test_a_number_field_still_takes_a_json_number(citizen, daoli_market):
         applicant=citizen, item_code=item.code, form={"area": 120}, files=good_files()
     )
     assert case.form_data == {"area": "120"}
+
+
+def test_a_multi_line_field_keeps_its_lines_and_the_page_states_the_limits(citizen, daoli_market):
+    from egov.approvals.services import save_service_item
+    from egov.approvals.tests.conftest import FOOD_ITEM
+
+    spec = {
+        **FOOD_ITEM,
+        "code": "SCJG-SPJY-230102-3",
+        "form_fields": [
+            {"name": "shop_name", "label": "经营者名称", "type": "text", "max_length": 50},
+            {"name": "scope", "label": "经营范围", "type": "text", "multiline": True},
+        ],
+    }
+    item = save_service_item(actor="system", department=daoli_market, spec=spec)
+    page = signed_in(citizen).get(f"/approvals/items/{item.code}/").content.decode()
+    assert 'name="shop_name" value="" maxlength="50"' in page
+    assert '<textarea id="f-scope" name="scope" rows="4" maxlength="200">' in page
+    case = submit_application(
+        applicant=citizen,
+        item_code=item.code,
+        form={"shop_name": "老道外小馆", "scope": "一、预包装食品\r\n二、散装食品"},
+        files=good_files(),
+    )
+    assert case.form_data["scope"] == "一、预包装食品\r\n二、散装食品"
