@@ -11,11 +11,25 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from egov.core.api_errors import CODE_OF_STATUS, problem, refused_body, status_problem
 from egov.core.errors import ErrorCode
+from egov.core.openapi_errors import declare_platform_errors
 
-api = NinjaAPI(
+
+class PlatformAPI(NinjaAPI):
+    """Ninja's API whose OpenAPI document also declares the platform's own refusals."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, object] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_platform_errors(schema)
+        return schema
+
+
+api = PlatformAPI(
     title="egov API",
     version="1",
     description="省级电子政务平台接口 — provincial e-government platform API",

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Form, Router, Schema, Status
 from ninja.security import django_auth
 
+from egov.core.api_errors import ErrorOut, RateLimitedOut
 from egov.approvals import selectors, services
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
@@ -50,20 +51,10 @@ STATUS_OF: dict[ErrorCode, int] = {
 }
 
 
-class FieldError(Schema):
-    field: str | None
-    reason: str
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    errors: list[FieldError] = []
 
 
-class RateLimitedOut(ErrorOut):
-    retry_after: int = Field(description="seconds until a new application is counted")
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

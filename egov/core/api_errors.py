@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Schema
+from ninja import Field, Schema
 
 from egov.core.errors import ErrorCode
 
@@ -40,14 +40,39 @@ MESSAGE_OF_STATUS: dict[int, str] = {
 }
 
 
+class FieldErrorOut(Schema):
+    """One field at fault and why (``field`` is null when the request as a whole is)."""
+
+    field: str | None
+    reason: str
+
+
 class ErrorOut(Schema):
+    """Every error answer of the API, whatever the app (接口错误格式).
+
+    ``code`` comes from the answering app's error enum; ``field`` is the first
+    field at fault; ``errors`` lists each field with its reason.
+    """
+
     code: str
     message: str
     field: str | None = None
+    errors: list[FieldErrorOut] = []
 
 
-class BadInputOut(ErrorOut):
-    errors: list[dict[str, str | None]]
+# The same body for a 400: one component in the OpenAPI document, not two.
+BadInputOut = ErrorOut
+
+
+class RateLimitedOut(ErrorOut):
+    """A 429: too many submissions; try again after ``retry_after`` seconds."""
+
+    retry_after: int = Field(description="seconds until a new submission is counted")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """``{status: ErrorOut}`` for a route's ``response=``, e.g. ``error_responses(400, 404)``."""
+    return dict.fromkeys(statuses, ErrorOut)
 
 
 def problem(

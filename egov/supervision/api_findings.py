@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
+from egov.core.api_errors import ErrorOut
 from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText
 from egov.supervision import alerts, complaints, findings
@@ -35,19 +36,11 @@ STATUS_OF = {
 }
 
 
-class FieldError(Schema):
-    field: str | None
-    reason: str
 
 
-class ProblemOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    errors: list[FieldError] = []
 
 
-PROBLEMS = {400: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut}
+PROBLEMS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 def answers_supervision_errors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -151,7 +144,7 @@ class AlertOut(Schema):
     read_at: dt.datetime | None
 
 
-@router.get("/findings", response={200: list[FindingOut], 403: ProblemOut}, auth=django_auth)
+@router.get("/findings", response={200: list[FindingOut], 403: ErrorOut}, auth=django_auth)
 @paginated
 def list_findings(
     request: HttpRequest,
@@ -253,7 +246,7 @@ def complain(request: HttpRequest, body: ComplaintIn) -> Any:
     return Status(201, complaint)
 
 
-@router.get("/alerts", response={200: list[AlertOut], 403: ProblemOut}, auth=django_auth)
+@router.get("/alerts", response={200: list[AlertOut], 403: ErrorOut}, auth=django_auth)
 @paginated
 def my_alerts(request: HttpRequest, unread: bool = False) -> Any:
     """The caller's alerts (我的提醒), unread first."""

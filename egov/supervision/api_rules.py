@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from egov.core.permissions import may
 from egov.core.schema_text import CodeText
 from egov.supervision import permissions
-from egov.supervision.api_findings import PROBLEMS, ProblemOut
+from egov.supervision.api_findings import PROBLEMS, ErrorOut
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.rule_settings import change_rule_setting, rule_table
 
@@ -85,7 +85,7 @@ def forbidden(action: str) -> Status:
     return Status(403, {"code": ErrorCode.PERMISSION_DENIED, "message": f"not allowed: {action}"})
 
 
-@router.get("/rules", response={200: list[RuleOut], 403: ProblemOut}, auth=django_auth)
+@router.get("/rules", response={200: list[RuleOut], 403: ErrorOut}, auth=django_auth)
 def list_rules(request: HttpRequest) -> Any:
     """Every rule with its legal basis, parameters and settings (监察规则)."""
     if not may(request.user, permissions.VIEW):

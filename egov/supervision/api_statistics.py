@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from egov.core.api_errors import ErrorOut
 from egov.core.permissions import may
 from egov.supervision import permissions
 from egov.supervision import statistics as stats
@@ -21,15 +22,8 @@ from egov.supervision.warning_alerts import department_warnings
 router = Router(tags=["supervision"])
 
 
-class FieldError(Schema):
-    field: str | None
-    reason: str
 
 
-class ProblemOut(Schema):
-    code: str
-    message: str
-    errors: list[FieldError] = []
 
 
 class FiguresOut(Schema):
@@ -73,7 +67,7 @@ class WarningOut(Schema):
     message: str
 
 
-PROBLEMS = {400: ProblemOut, 403: ProblemOut, 404: ProblemOut}
+PROBLEMS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def figures_body(row: stats.Figures) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from egov.core.api_errors import ErrorOut
 from egov.core.api import ApiKeyAuth
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.ingest import MAX_BATCH, ingest_events
@@ -45,15 +46,8 @@ class BatchOut(Schema):
     results: list[EventResultOut]
 
 
-class FieldError(Schema):
-    field: str | None
-    reason: str
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: list[FieldError] = []
 
 
 def parse_batch(body: bytes) -> list[Any]:

@@ -17,6 +17,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from egov.core.api_errors import ErrorOut
 from egov.trust import selectors, verdicts
 from egov.trust.errors import ErrorCode, TrustError, invalid
 
@@ -35,20 +36,15 @@ class CertificateStatusOut(Schema):
     reason: str
 
 
-class ErrorItem(Schema):
-    field: str | None
-    reason: str
+class UnknownCertificateOut(ErrorOut):
+    """A 404 of the status query: no certificate of ours has this serial."""
 
-
-class ErrorOut(Schema):
-    code: str
-    errors: list[ErrorItem]
-    status: str | None = None
+    status: str = Field(description="always ``unknown``")
 
 
 @router.get(
     "/certificates/{serial}",
-    response={200: CertificateStatusOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: CertificateStatusOut, 400: ErrorOut, 404: UnknownCertificateOut},
     summary="Certificate status (证书状态): good, revoked, expired or unknown",
 )
 def certificate_status(request: HttpRequest, serial: str) -> Status:

@@ -40,8 +40,9 @@ class TrustError(ValueError):
         self.reason = reason
 
     def as_dict(self) -> dict[str, object]:
-        """The API's error body: ``{"code", "errors": [{"field", "reason"}]}``."""
-        return {"code": str(self.code), "errors": [{"field": self.field, "reason": self.reason}]}
+        """The API's error body in core's format (egov.core.api_errors, not imported: pure)."""
+        errors = [{"field": self.field, "reason": self.reason}]
+        return {"code": str(self.code), "message": self.reason, "field": self.field, "errors": errors}
 
 
 def invalid(field: str, reason: str) -> TrustError:

@@ -73,6 +73,8 @@ def test_unknown_serial_is_404_json(client: Client, certificate: Certificate) ->
     assert response.status_code == 404
     assert response.json() == {
         "code": "not_found",
+        "message": "no certificate with this serial",
+        "field": "serial",
         "status": "unknown",
         "errors": [{"field": "serial", "reason": "no certificate with this serial"}],
     }

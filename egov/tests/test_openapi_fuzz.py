@@ -1,0 +1,102 @@
+"""The HTTP API against its own OpenAPI document (schemathesis), as four kinds of caller.
+
+Every operation is called with generated input by an anonymous caller, a
+citizen, a clerk and a supervisor; an operation whose path names a case, a
+finding or a notice is also called with the real identifiers of ones that
+exist (their own case, a finding and a notice in the supervisor's scope), so
+the code behind the "not found" is reached too. Every answer must be no
+server error, a declared status, and a body that matches what the document
+declares for it. The run is bounded (a few examples per operation and caller).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from schemathesis.openapi.checks import negative_data_rejection, positive_data_acceptance
+
+from egov.approvals.services import save_service_item, submit_application
+from egov.approvals.tests.conftest import FOOD_ITEM, FORM, good_files
+from egov.core.testing import make_citizen, make_organisation, named_user
+from egov.supervision import findings
+from egov.supervision.tests.lit_cases import make_finding
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+CALLERS = ("anonymous", "citizen", "clerk", "supervisor")
+EXAMPLES = 6
+# Whether valid-looking input is accepted, or invalid input refused, is not what
+# this run checks: the document's patterns cannot say "a region that exists".
+NOT_CHECKED = [positive_data_acceptance, negative_data_rejection]
+
+
+def real_objects(citizen: Any, supervisor: Any) -> dict[str, Any]:
+    department = make_organisation("230102-SCJG")
+    item = save_service_item(actor="system", department=department, spec=FOOD_ITEM)
+    case = submit_application(applicant=citizen, item_code=item.code, form=FORM, files=good_files())
+    finding = make_finding()
+    notice_finding = make_finding()
+    notice = findings.issue_notice(
+        actor=supervisor, finding_id=notice_finding.pk, due_days=5, instructions="请说明"
+    )
+    return {
+        "case": case.number,
+        "finding": finding.pk,
+        "notice": notice.number,
+        "item": item.code,
+    }
+
+
+def signed_in_headers(user: Any) -> dict[str, str]:
+    """The session and CSRF cookies of ``user`` and the matching CSRF header."""
+    client = Client()
+    client.force_login(user)
+    client.get("/workbench/" if user.is_staff else "/account/")
+    session = client.cookies["sessionid"].value
+    token = client.cookies["csrftoken"].value
+    return {"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token}
+
+
+@pytest.fixture
+def callers(db: None) -> dict[str, Any]:
+    citizen = make_citizen("citizen_fuzz")
+    supervisor = named_user("supervisor_province")
+    objects = real_objects(citizen, supervisor)
+    headers = {
+        "anonymous": {},
+        "citizen": signed_in_headers(citizen),
+        "clerk": signed_in_headers(named_user("clerk_harbin_daoli")),
+        "supervisor": signed_in_headers(supervisor),
+    }
+    return {"headers": headers, "objects": objects}
+
+
+def with_real_identifiers(case: Any, objects: dict[str, Any]) -> bool:
+    """Put real identifiers into ``case``'s path; False if its path names none."""
+    path = case.operation.path
+    real = {
+        "number": objects["notice"] if "/notices/" in path else objects["case"],
+        "finding_id": objects["finding"],
+        "code": objects["item"],
+    }
+    names = [name for name in (case.path_parameters or {}) if name in real]
+    for name in names:
+        case.path_parameters[name] = real[name]
+    return bool(names)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_answer_is_declared(case: Any, caller: str, callers: dict[str, Any]) -> None:
+    if caller != "anonymous" and not case.operation.definition.raw.get("security"):
+        return  # a public operation answers everyone alike: the anonymous run covers it
+    headers = callers["headers"][caller]
+    case.call_and_validate(headers=headers, excluded_checks=NOT_CHECKED)
+    if with_real_identifiers(case, callers["objects"]):
+        case.call_and_validate(headers=headers, excluded_checks=NOT_CHECKED)
