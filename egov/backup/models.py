@@ -56,3 +56,7 @@ class Drill(models.Model):
 
     def __str__(self) -> str:
         return f"drill {self.started_at:%Y-%m-%d %H:%M} {self.repository}"
+
+    @property
+    def rpo_hours(self) -> float | None:
+        return None if self.rpo_seconds is None else self.rpo_seconds / 3600
