@@ -300,6 +300,20 @@ def refuse_non_empty(target: Path, database_name: str, engine: str) -> None:
         raise BackupError(f"the restore target {where} is not empty: pass --force to overwrite it")
 
 
+def restore_into_postgresql(restored: Restored, database_name: str, *, clean: bool) -> None:
+    """pg_restore, then the restored tables compared with the manifest."""
+    database.restore_postgresql(
+        connection.settings_dict, database_name, restored.database_file, clean=clean
+    )
+    tables = database.pg_database_summaries(connection.settings_dict, database_name)
+    problems = compare_manifests(restored.manifest, tables, restored.manifest.files)
+    if problems:
+        raise BackupError(
+            f"database {database_name} restored but differs from the manifest: "
+            + "; ".join(problems[:5])
+        )
+
+
 def restore_snapshot(
     *,
     actor: Any,
@@ -337,9 +351,7 @@ def restore_snapshot(
         if engine == database.SQLITE:
             place_sqlite(restored.database_file, target)
         else:
-            database.restore_postgresql(
-                connection.settings_dict, database_name, restored.database_file, clean=force
-            )
+            restore_into_postgresql(restored, database_name, clean=force)
         place_media(restored.media, target)
     with transaction.atomic(durable=True):
         record_audit(

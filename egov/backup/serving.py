@@ -22,8 +22,9 @@ from pathlib import Path
 POLL_SECONDS = 0.25
 REQUEST_TIMEOUT = 5
 STOP_TIMEOUT = 30
-# The platform's settings that must not leak from the live instance into the scratch one.
-SCRATCH_OVERRIDES = ("EGOV_DATABASE_URL", "EGOV_VAR_DIR", "EGOV_REDIS_URL")
+# The platform's settings that must not leak from the live instance into the scratch one
+# (the backup password is not needed to serve the restored copy).
+SCRATCH_OVERRIDES = ("EGOV_DATABASE_URL", "EGOV_VAR_DIR", "EGOV_REDIS_URL", "EGOV_BACKUP_PASSWORD")
 
 
 @dataclass(frozen=True)
