@@ -245,6 +245,8 @@ EGOV_BACKUP_REPOSITORIES = [
     for location in env("EGOV_BACKUP_REPOSITORIES", _default_backup_repository).split(",")
     if location.strip()
 ]
+# Continuous replication of SQLite with Litestream (B.1): a directory or s3:// URL; off if unset.
+EGOV_BACKUP_REPLICA = env("EGOV_BACKUP_REPLICA")
 EGOV_BACKUP_SCRATCH_DIR = Path(env("EGOV_BACKUP_SCRATCH_DIR") or VAR_DIR / "backup").resolve()
 EGOV_BACKUP_RPO_HOURS = float(env("EGOV_BACKUP_RPO_HOURS", "24"))
 EGOV_BACKUP_VERIFIED_MAX_AGE_HOURS = float(env("EGOV_BACKUP_VERIFIED_MAX_AGE_HOURS", "48"))

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from egov.backup import database, restic, retention
+from egov.backup import database, replication, restic, retention
 from egov.backup.manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -516,3 +517,56 @@ def keep_policy() -> retention.KeepPolicy:
         weekly=settings.EGOV_BACKUP_KEEP_WEEKLY,
         monthly=settings.EGOV_BACKUP_KEEP_MONTHLY,
     )
+
+
+def replica_location() -> str:
+    """The Litestream replica (B.1), refused when unset or when the database is not SQLite."""
+    location = settings.EGOV_BACKUP_REPLICA
+    if not location:
+        raise BackupError("no replica: set EGOV_BACKUP_REPLICA (a directory or an s3:// URL)")
+    if live_engine() != database.SQLITE:
+        raise BackupError(
+            "continuous replication here is for SQLite; PostgreSQL uses streaming replicas"
+        )
+    return location
+
+
+def integrity_problem(path: Path) -> str:
+    """'' when SQLite's integrity check passes, else its first complaint."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as restored:
+        verdict = restored.execute("PRAGMA integrity_check").fetchone()[0]
+    return "" if verdict == "ok" else str(verdict)
+
+
+def restore_replica(
+    *, actor: Any, target: Path, force: bool = False, moment: dt.datetime | None = None
+) -> Path:
+    """Rebuild the database from the continuous replica into ``target`` (从实时副本恢复).
+
+    To its newest transaction, or to ``moment``. Refused when ``target`` is not
+    empty, unless ``force``; the rebuilt database must pass SQLite's integrity
+    check before it is put in place.
+    """
+    location = replica_location()
+    if not force:
+        refuse_non_empty(target, "", database.SQLITE)
+    target.mkdir(parents=True, exist_ok=True)
+    with scratch_directory(".egov-replica-", parent=target.parent) as scratch:
+        rebuilt = scratch / database.DUMP_NAMES[database.SQLITE]
+        try:
+            replication.restore(location, rebuilt, moment=moment)
+        except replication.ReplicationError as exc:
+            raise BackupError(str(exc)) from exc
+        problem = integrity_problem(rebuilt)
+        if problem:
+            raise BackupError(f"the database rebuilt from the replica is damaged: {problem}")
+        place_sqlite(rebuilt, target)
+    with transaction.atomic(durable=True):
+        record_audit(
+            actor=actor,
+            action="backup.replica_restore",
+            object_type="backup.replica",
+            object_id=restic.Repository(location, "").label[:128],
+            summary=f"→ {target}" + (f" as of {moment.isoformat()}" if moment else ""),
+        )
+    return target / database.DUMP_NAMES[database.SQLITE]

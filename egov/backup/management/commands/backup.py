@@ -1,15 +1,23 @@
-"""``egov backup now|list|verify|restore|drill|status``: disaster recovery (docs/backup.md)."""
+"""``egov backup``: disaster recovery (docs/backup.md).
+
+``now|list|verify|restore|drill|status`` (restic snapshots), ``replicate|replica-restore``
+(Litestream, SQLite only).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
-from egov.backup import restic
+from egov.backup import replication, restic
 from egov.backup.alerts import describe
 from egov.backup.selectors import backup_findings
 from egov.backup.services import (
@@ -17,7 +25,9 @@ from egov.backup.services import (
     apply_retention,
     configured_repositories,
     keep_policy,
+    replica_location,
     repository_named,
+    restore_replica,
     restore_snapshot,
     run_drill,
     take_snapshot,
@@ -49,12 +59,23 @@ class Command(BaseCommand):
         restore.add_argument("--database", default="", help="PostgreSQL: database to restore into")
         restore.add_argument("--force", action="store_true", help="overwrite a non-empty target")
         sub.add_parser("status", help="the health findings: RPO, verification, drills")
+        sub.add_parser(
+            "replicate", help="SQLite: run Litestream, shipping each transaction to the replica"
+        )
+        replica = sub.add_parser(
+            "replica-restore", help="SQLite: rebuild the database from the continuous replica"
+        )
+        replica.add_argument("--target", type=Path, required=True, help="var directory to fill")
+        replica.add_argument(
+            "--at", type=dt.datetime.fromisoformat, help="to this moment (ISO 8601, with zone)"
+        )
+        replica.add_argument("--force", action="store_true", help="overwrite a non-empty target")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handler = getattr(self, f"do_{options['subcommand']}")
+        handler = getattr(self, f"do_{options['subcommand'].replace('-', '_')}")
         try:
             handler(options)
-        except (BackupError, restic.ResticError) as exc:
+        except (BackupError, restic.ResticError, replication.ReplicationError) as exc:
             raise CommandError(str(exc), returncode=1) from exc
 
     def chosen(self, options: dict[str, Any]) -> list[restic.Repository]:
@@ -138,3 +159,25 @@ class Command(BaseCommand):
             self.stdout.write(describe(finding))
         if not findings:
             self.stdout.write("backups healthy: recent, verified, last drill succeeded")
+        if settings.EGOV_BACKUP_REPLICA:
+            newest = replication.newest_point(settings.EGOV_BACKUP_REPLICA)
+            age = f"{(timezone.now() - newest).total_seconds():.0f} s old" if newest else "empty"
+            self.stdout.write(f"replica {settings.EGOV_BACKUP_REPLICA}: newest point {age}")
+
+    def do_replicate(self, options: dict[str, Any]) -> None:
+        """Become the Litestream daemon (for systemd or a container; stops on SIGTERM)."""
+        argv = replication.replicate_argv(
+            Path(connection.settings_dict["NAME"]), replica_location()
+        )
+        self.stdout.write(f"replicating {argv[2]} to {argv[3]}")
+        self.stdout.flush()
+        os.execv(argv[0], argv)  # noqa: S606 - the fixed litestream binary, no shell
+
+    def do_replica_restore(self, options: dict[str, Any]) -> None:
+        path = restore_replica(
+            actor=ACTOR,
+            target=options["target"].resolve(),
+            force=options["force"],
+            moment=options["at"],
+        )
+        self.stdout.write(f"rebuilt {path} from the replica")
