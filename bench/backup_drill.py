@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -93,6 +94,7 @@ def main() -> None:
         )
         for problem in drill.problems:
             print(f"problem: {problem}", file=sys.stderr)
+    shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
