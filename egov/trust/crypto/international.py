@@ -86,8 +86,9 @@ class P256PrivateKey(PrivateKey):
 
 
 def _require_p256(key: object, field: str) -> None:
-    is_ec = isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey)
-    if not is_ec or not isinstance(key.curve, ec.SECP256R1):
+    if not isinstance(
+        key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey
+    ) or not isinstance(key.curve, ec.SECP256R1):
         raise InvalidKeyError(field, "not an ECDSA P-256 key")
 
 
