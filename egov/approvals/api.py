@@ -25,6 +25,7 @@ from ninja.security import django_auth
 from egov.approvals import selectors, services
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
+from egov.core.typed_requests import signed_in_user
 
 router = Router(tags=["approvals"])
 
@@ -204,7 +205,7 @@ def submit(request: HttpRequest, item_code: Form[str], form: Form[str] = "{}") -
     """Apply online (网上申请): multipart with ``item_code``, ``form`` (JSON) and one file
     field per material, named by the material's code."""
     case = services.submit_application(
-        applicant=request.user,
+        applicant=signed_in_user(request),
         item_code=item_code,
         form=parse_form(form),
         files=uploaded(request),

@@ -19,6 +19,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from egov.core.typed_requests import signed_in_user
 from egov.supervision import alerts, findings
 from egov.supervision import finding_selectors as selectors
 from egov.supervision.complaints import submit_complaint
@@ -253,5 +254,5 @@ def complain(request: HttpRequest, body: ComplaintIn) -> Any:
 @paginate(LimitOffsetPagination)
 def my_alerts(request: HttpRequest, unread: bool = False) -> Any:
     """The caller's alerts (我的提醒), unread first."""
-    rows = alerts.my_alerts(request.user)
+    rows = alerts.my_alerts(signed_in_user(request))
     return rows.filter(read_at__isnull=True) if unread else rows
