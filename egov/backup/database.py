@@ -129,7 +129,10 @@ def dump_postgresql(settings_dict: Mapping[str, Any], target: Path) -> dict[str,
         connection.read_only = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
-            exported = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            if row is None:
+                raise RuntimeError("pg_export_snapshot() returned no row")
+            exported = row[0]
             found = summaries(cursor, pg_table_names(cursor))
             run_pg_tool(
                 [
