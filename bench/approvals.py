@@ -69,8 +69,8 @@ class History:
     number: str
     item: ItemFacts
     applicant_kind: str
+    received: dt.datetime
     status: str = "submitted"
-    received: dt.datetime | None = None
     accepted: dt.datetime | None = None
     decided: dt.datetime | None = None
     concluded: dt.datetime | None = None
@@ -315,6 +315,7 @@ def review(b: Builder) -> bool:
             "leader",
         ):
             return False
+        assert h.accepted is not None  # extended only after the acceptance step
         h.events[-1]["data"]["deadline"] = b.calendar.add_working_days(
             h.accepted.astimezone(SHANGHAI).date(), h.item.promised + days
         ).isoformat()

@@ -192,6 +192,7 @@ def columns_and_defaults() -> tuple[list[str], dict[str, Any]]:
     for field in SupervisedCase._meta.concrete_fields:
         if field.primary_key:
             continue
+        assert field.column is not None  # a concrete field has its column
         columns.append(field.column)
         if field.default is not NOT_PROVIDED:
             default = field.default() if callable(field.default) else field.default
@@ -278,6 +279,7 @@ def per_case_loop(sample: int, today: dt.date) -> tuple[int, float]:
             .order_by("pk")[:sample]
         )
         for case in query.iterator(chunk_size=2000):
+            assert case.deadline is not None  # filtered above
             light = light_for(case.deadline, case.yellow_on, today)
             turned_red = light == "red" and case.light != "red"
             case.light, case.light_judged_on = light, today

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "egov.core",
     "egov.trust",
+    "egov.backup",
     "egov.approvals",
     "egov.supervision",
 ]
@@ -113,7 +114,7 @@ TEMPLATES = [
 ]
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dj_database_url.DBConfig:
     """A Django database setting; SQLite gets WAL and IMMEDIATE transactions."""
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -284,6 +285,26 @@ EGOV_AUDIT_KEY = env("EGOV_AUDIT_KEY") or kept_audit_key()
 EGOV_AUDIT_CHECKPOINT_DIR = Path(
     env("EGOV_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
 ).resolve()
+
+# Disaster recovery (docs/backup.md, ADR 0040): restic repositories, comma-separated (a
+# deployment sets a same-city and a remote one), their password (no default), targets.
+EGOV_BACKUP_PASSWORD = env("EGOV_BACKUP_PASSWORD")
+_default_backup_repository = str(VAR_DIR / "backup" / "repository")
+EGOV_BACKUP_REPOSITORIES = [
+    location.strip()
+    for location in env("EGOV_BACKUP_REPOSITORIES", _default_backup_repository).split(",")
+    if location.strip()
+]
+# Continuous replication of SQLite with Litestream (B.1): a directory or s3:// URL; off if unset.
+EGOV_BACKUP_REPLICA = env("EGOV_BACKUP_REPLICA")
+EGOV_BACKUP_SCRATCH_DIR = Path(env("EGOV_BACKUP_SCRATCH_DIR") or VAR_DIR / "backup").resolve()
+EGOV_BACKUP_RPO_HOURS = float(env("EGOV_BACKUP_RPO_HOURS", "24"))
+EGOV_BACKUP_VERIFIED_MAX_AGE_HOURS = float(env("EGOV_BACKUP_VERIFIED_MAX_AGE_HOURS", "48"))
+EGOV_BACKUP_KEEP_DAILY = int(env("EGOV_BACKUP_KEEP_DAILY", "7"))
+EGOV_BACKUP_KEEP_WEEKLY = int(env("EGOV_BACKUP_KEEP_WEEKLY", "4"))
+EGOV_BACKUP_KEEP_MONTHLY = int(env("EGOV_BACKUP_KEEP_MONTHLY", "12"))
+EGOV_BACKUP_DRILL_DATABASE = env("EGOV_BACKUP_DRILL_DATABASE", "egov_backup_drill")
+EGOV_BACKUP_DRILL_SERVE_SECONDS = float(env("EGOV_BACKUP_DRILL_SERVE_SECONDS", "180"))
 
 EMAIL_BACKEND = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMS gateway for alerts (dotted path to a class with send(phone, text)); logs by default.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("trust/", include("egov.trust.urls")),
     path("approvals/", include("egov.approvals.urls")),
     path("supervision/", include("egov.supervision.urls")),
+    path("backup/", include("egov.backup.urls")),
     path("", include("egov.core.urls")),
 ]
 

@@ -30,6 +30,7 @@ from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText, NameText, NoteText
 from egov.core.services.security import submitter_address
 from egov.core.text_input import CODE_MAX, NOTE_MAX
+from egov.core.typed_requests import signed_in_user
 
 # The form's JSON: every field's text within its limit, with room for names and quoting.
 FORM_JSON_MAX = 256 * 1024
@@ -234,7 +235,7 @@ def submit(
     file ``EGOV_SUBMISSION_RATE`` / ``EGOV_SUBMISSION_RATE_PER_ADDRESS`` applications:
     past that, 429 ``rate_limited`` with ``Retry-After``."""
     case = services.submit_application(
-        applicant=request.user,
+        applicant=signed_in_user(request),
         item_code=item_code,
         form=parse_form(form),
         files=uploaded(request),

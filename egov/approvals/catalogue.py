@@ -114,7 +114,7 @@ def material_problems(materials: Any) -> Errors:
         if f"{where}.code" not in errors:
             if code in codes:
                 errors[f"{where}.code"] = "required and unique within the item"
-            codes.add(code)
+            codes.add(str(code))
         if material.get("form") not in MATERIAL_FORMS:
             errors[f"{where}.form"] = f"one of {', '.join(MATERIAL_FORMS)}"
         copies = material.get("copies")

@@ -1113,7 +1113,7 @@ ENTERPRISE_FORM = [
 def process_for(item: DemoItem) -> list[dict[str, Any]]:
     """受理, 审查, 决定, 办结 with limits that fit the promised limit."""
     review = max(item.promised - 3, 0)
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"name": "受理", "role": "clerk", "limit_days": 1 if item.promised >= 2 else 0},
         {"name": "审查", "role": "clerk", "limit_days": review},
         {"name": "决定", "role": "leader", "limit_days": 1 if item.promised >= 3 else 0},
@@ -1197,8 +1197,8 @@ def load_demo_catalogue(actor: str = DEMO_ACTOR) -> int:
                     new.append(ServiceItem(department=department, is_active=True, **spec))
                     existing.add(spec["code"])
         ServiceItem.objects.bulk_create(new, batch_size=500)
-        for item in new:
-            publish_item(item, item.department, actor)
+        for service_item in new:
+            publish_item(service_item, service_item.department, actor)
         if new:
             record_audit(
                 actor=actor,

@@ -103,7 +103,7 @@ def text_spec_problems(where: str, spec: Mapping[str, Any]) -> Errors:
 def is_choice_text(choice: Any) -> bool:
     """Is this a choice an applicant can pick: typed text, one line, bounded, as given?"""
     try:
-        return check_text(choice, max_length=LINE_MAX, required=True) == choice
+        return bool(check_text(choice, max_length=LINE_MAX, required=True) == choice)
     except ValueError:
         return False
 

@@ -27,7 +27,9 @@ class ServiceItem(models.Model):
     this department's implementation code (实施编码), unique.
     """
 
-    Kind = models.TextChoices(
+    # django-stubs types only the class form of TextChoices, not Django's functional
+    # form with (value, label) pairs that builds it from the pure catalogue's table.
+    Kind = models.TextChoices(  # type: ignore[call-overload]
         "Kind", [(key.upper(), (key, _(label))) for key, label in ITEM_KINDS.items()]
     )
 
@@ -91,7 +93,8 @@ class Case(models.Model):
         CITIZEN = "citizen", _("自然人")
         ENTERPRISE = "enterprise", _("法人或其他组织")
 
-    Status = models.TextChoices(
+    # As Kind: the functional form, from the pure workflow's statuses.
+    Status = models.TextChoices(  # type: ignore[call-overload]
         "Status",
         [(s.name, (s.value, _(STATUS_LABELS[s]))) for s in WorkflowStatus],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -353,7 +354,7 @@ def department_statistics(user: Any, start: dt.date, end: dt.date) -> list[Depar
     }
     figures = []
     for row in counted.order_by("department__code"):
-        decided = decisions.get(row["department__code"], {})
+        decided: Mapping[str, Any] = decisions.get(row["department__code"], {})
         figures.append(
             DepartmentFigures(
                 code=row["department__code"],

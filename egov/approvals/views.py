@@ -32,6 +32,7 @@ from egov.core.charts import plotly_js_url
 from egov.core.models import User
 from egov.core.permissions import may
 from egov.core.services.security import submitter_address
+from egov.core.typed_requests import HtmxRequest, signed_in_user
 
 PAGE_SIZE = 50
 LIGHT_LABELS = {Light.GREEN: _("正常"), Light.YELLOW: _("预警"), Light.RED: _("超期")}
@@ -39,7 +40,11 @@ LIGHT_LABELS = {Light.GREEN: _("正常"), Light.YELLOW: _("预警"), Light.RED: 
 
 def staff_who_may_view(request: HttpRequest) -> User:
     user = request.user
-    if getattr(user, "kind", None) != User.Kind.STAFF or not may(user, permissions.VIEW_CASE):
+    if (
+        not isinstance(user, User)
+        or user.kind != User.Kind.STAFF
+        or not may(user, permissions.VIEW_CASE)
+    ):
         raise PermissionDenied
     return user
 
@@ -64,7 +69,7 @@ def queue_filters(request: HttpRequest) -> selectors.QueueFilters:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxRequest) -> HttpResponse:
     """My queue (待办): open cases in my scope, most urgent first, with the clock lights."""
     user = staff_who_may_view(request)
     filters = queue_filters(request)
@@ -216,7 +221,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     files = {code_: request.FILES.getlist(code_) for code_ in request.FILES}
     try:
         case = services.submit_application(
-            applicant=request.user,
+            applicant=signed_in_user(request),
             item_code=code,
             form=values,
             files=files,
@@ -258,12 +263,16 @@ def missing_from(text: str) -> list[dict[str, str]]:
     return entries
 
 
-def whole_number(text: str) -> int | str:
-    """An int from a form field, or the text as typed (the service names it as invalid)."""
+def whole_number(text: str) -> int:
+    """An int from a form field; 0 when it is not a whole number.
+
+    Every service taking one (days, limit days, fen) refuses 0 as out of range, with
+    the same message as for text, so the form shows the error in either case.
+    """
     try:
         return int(text)
     except (TypeError, ValueError):
-        return text
+        return 0
 
 
 Post = Any
@@ -325,7 +334,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if handler is None:
         raise Http404
     try:
-        handler(request.user, number, request.POST, request.FILES)
+        handler(signed_in_user(request), number, request.POST, request.FILES)
     except ApprovalError as exc:
         if exc.code is ErrorCode.NOT_FOUND:
             raise Http404 from None

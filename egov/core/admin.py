@@ -55,6 +55,18 @@ class RegionAdmin(ReadOnlyAdmin):
     search_fields = ["code", "name"]
 
 
+ORGANISATION_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "region",
+    "parent",
+    "path",
+    "is_active",
+)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     """Organisations are added through ``create_organisation`` (path, audit, checks)."""
@@ -64,10 +76,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "short_name"]
     raw_id_fields = ["parent"]
     autocomplete_fields = ["region"]
-    fields = ["code", "name", "short_name", "kind", "region", "parent", "path", "is_active"]
+    fields = ORGANISATION_FIELDS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["path"] if obj is None else list(self.fields)
+        return ["path"] if obj is None else list(ORGANISATION_FIELDS)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
@@ -82,7 +94,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             name=obj.name,
             kind=obj.kind,
             region_code=obj.region_id,
-            parent_code=obj.parent.code if obj.parent_id else None,
+            parent_code=obj.parent.code if obj.parent is not None else None,
             short_name=obj.short_name,
         )
         obj.pk, obj.path = created.pk, created.path

@@ -21,7 +21,7 @@ from ninja.security import APIKeyHeader
 
 from egov.core.api_errors import BadInputOut, ErrorOut
 from egov.core.errors import ErrorCode, ForbiddenError, InvalidInputError, NotFoundError
-from egov.core.models import ExternalSystem, Organisation
+from egov.core.models import ExternalSystem, Organisation, Region
 from egov.core.pagination import paginated
 from egov.core.permissions import may
 from egov.core.selectors import organisations as organisation_selectors
@@ -53,6 +53,10 @@ class RegionOut(Schema):
 class RegionDetailOut(RegionOut):
     ancestors: list[RegionOut]
 
+    @staticmethod
+    def resolve_ancestors(obj: Region) -> list[Region]:
+        return [r for r in region_selectors.ancestors(obj) if r.code != obj.code]
+
 
 class OrganisationOut(Schema):
     code: str
@@ -65,7 +69,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Organisation) -> str | None:
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent is not None else None
 
 
 class RoleOut(Schema):
@@ -126,7 +130,6 @@ def get_region(request: HttpRequest, code: str) -> Any:
     """One division (current or historical) with its chain of ancestors."""
     region = region_selectors.get_region(code)
     require_view(request, "region.view", region)
-    region.ancestors = [r for r in region_selectors.ancestors(region) if r.code != region.code]
     return region
 
 

@@ -137,5 +137,5 @@ REFUSED_BODIES: dict[type[Exception], Callable[[], JsonResponse]] = {
 
 def refused_body(exception: Exception | None) -> JsonResponse | None:
     """The answer to a body Django refused to read (too big, too many fields or files)."""
-    answer = REFUSED_BODIES.get(type(exception))
+    answer = REFUSED_BODIES.get(type(exception)) if exception is not None else None
     return answer() if answer else None

@@ -308,7 +308,8 @@ def provisional_exception_days(years: Iterable[int]) -> list[ExceptionDay]:
     import holidays
 
     source = f"holidays {holidays.__version__} (provisional)"
-    table = holidays.China(years=list(years), language="zh_CN")
+    # country_holidays("CN") is holidays.China, through the package's typed entry point.
+    table = holidays.country_holidays("CN", years=list(years), language="zh_CN")
     days = [
         ExceptionDay(day, False, str(name), True, source)
         for day, name in table.items()

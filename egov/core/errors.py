@@ -70,6 +70,7 @@ class InvalidInputError(CoreErrorMixin, ValidationError):
     """Bad input (400): which field and why. Nothing has been written."""
 
     status = 400
+    message: str  # ValidationError's may be lazy; this one is always the reason text
 
     def __init__(self, code: ErrorCode, field: str, reason: str) -> None:
         super().__init__({field: [reason]})

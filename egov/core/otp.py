@@ -14,7 +14,7 @@ Installed after ``django_otp.middleware.OTPMiddleware``, which marks
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,10 @@ from django_otp import user_has_device
 from egov.core import policy
 from egov.core.permissions import grants_of
 from egov.core.services import security
+from egov.core.typed_requests import signed_in_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PRIVILEGED_ROLES = frozenset({policy.ADMINISTRATOR, policy.RA_OFFICER, policy.AUDITOR})
 OPEN_PATH_PREFIXES = ("/static/", "/i18n/", "/logout/")
@@ -99,11 +103,11 @@ def qr_svg(uri: str) -> str:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Bind an authenticator app (绑定动态口令): show the URI and QR, confirm a first token."""
-    user = request.user
+    user = signed_in_user(request)
     if user_has_device(user):
         return redirect(f"{reverse('core:otp_verify')}?next={next_url(request)}")
     device = security.begin_totp_setup(user=user)
-    error = ""
+    error: StrOrPromise = ""
     if request.method == "POST":
         if security.confirm_totp_device(
             request=request, device=device, token=request.POST.get("token", "")
@@ -125,7 +129,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Enter the current token (动态口令验证) after logging in."""
     if not user_has_device(request.user):
         return redirect(f"{reverse('core:otp_setup')}?next={next_url(request)}")
-    error = ""
+    error: StrOrPromise = ""
     if request.method == "POST":
         if security.verify_second_factor(request=request, token=request.POST.get("token", "")):
             return redirect(next_url(request))

@@ -68,8 +68,10 @@ def is_region_code(code: object) -> bool:
 def path_of(code: str, parents: dict[str, str | None]) -> str:
     """The materialised chain of codes from the root, each followed by ``/``."""
     chain = [code]
-    while parents.get(chain[-1]):
-        chain.append(parents[chain[-1]])  # type: ignore[arg-type]
+    parent = parents.get(code)
+    while parent:
+        chain.append(parent)
+        parent = parents.get(parent)
     return "".join(f"{item}/" for item in reversed(chain))
 
 

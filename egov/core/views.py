@@ -11,8 +11,10 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,6 +29,7 @@ from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.permissions import may, scopes_for
 from egov.core.selectors.audit import audit_entries
 from egov.core.services.audit import record_audit
+from egov.core.typed_requests import signed_in_user
 
 AUDIT_PAGE_SIZE = 50
 
@@ -87,7 +90,7 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = False
     extra_context = {"audience": "staff"}
 
-    def form_valid(self, form: StaffLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         record_login(form.get_user(), "staff")
         return response
@@ -103,7 +106,7 @@ class PublicLoginView(auth_views.LoginView):
     template_name = "core/login.html"
     extra_context = {"audience": "public"}
 
-    def form_valid(self, form: PublicLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         record_login(form.get_user(), "public")
         return response
@@ -129,7 +132,7 @@ def logout(request: HttpRequest) -> HttpResponseRedirect:
     user = request.user
     if user.is_authenticated:
         record_audit(actor=user, action="auth.logout", object_type="user", object_id=user.username)
-    auth_views.auth_logout(request)
+    auth_logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect("core:home")
 
@@ -137,7 +140,7 @@ def logout(request: HttpRequest) -> HttpResponseRedirect:
 def staff_or_refuse(request: HttpRequest, action: str) -> User:
     """The logged-in staff user if they ``may`` do ``action``; otherwise 403."""
     user = request.user
-    if getattr(user, "kind", None) != User.Kind.STAFF or not may(user, action):
+    if not isinstance(user, User) or user.kind != User.Kind.STAFF or not may(user, action):
         raise PermissionDenied
     return user
 
@@ -219,7 +222,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="core:public_login")
 def account(request: HttpRequest) -> HttpResponse:
     """A citizen's or enterprise's own account page (我的账户)."""
-    user = request.user
+    user = signed_in_user(request)
     if user.kind == User.Kind.STAFF:
         return redirect("core:workbench")
     if not may(user, "account.view"):

@@ -45,7 +45,8 @@ ALERT_COLUMNS = (
     "created_at",
     "channels",
 )
-MESSAGES = {
+# Keyed by the Light values (str), looked up by the level text.
+MESSAGES: dict[str, tuple[str, str, str]] = {
     Light.YELLOW: ("办件 ", " 即将到期（黄灯预警），承诺期限 ", "，请抓紧办理"),
     Light.RED: ("办件 ", " 已超过承诺期限 ", "（红灯），请立即办理并说明原因"),
 }

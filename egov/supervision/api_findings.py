@@ -21,6 +21,7 @@ from ninja.security import django_auth
 from egov.core.api_errors import ErrorOut
 from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText
+from egov.core.typed_requests import signed_in_user
 from egov.supervision import alerts, complaints, findings
 from egov.supervision import finding_selectors as selectors
 from egov.supervision.errors import ErrorCode, SupervisionError
@@ -250,5 +251,5 @@ def complain(request: HttpRequest, body: ComplaintIn) -> Any:
 @paginated
 def my_alerts(request: HttpRequest, unread: bool = False) -> Any:
     """The caller's alerts (我的提醒), unread first."""
-    rows = alerts.my_alerts(request.user)
+    rows = alerts.my_alerts(signed_in_user(request))
     return rows.filter(read_at__isnull=True) if unread else rows

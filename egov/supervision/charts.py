@@ -16,7 +16,7 @@ from egov.core.charts import fragment
 from egov.supervision.models import Light
 from egov.supervision.statistics import DepartmentWeeks, Figures, FindingCount
 
-LIGHT_COLOURS = {
+LIGHT_COLOURS: dict[str, str] = {
     Light.GREEN: "#2e8b57",
     Light.YELLOW: "#e0a800",
     Light.RED: "#c00000",

@@ -374,7 +374,9 @@ class CaseBatch:
         if not username or username not in self.known_users:
             return None
         path = self.paths.get(self.department(number))
-        return bool(path) and any(path.startswith(p) for p in self.held.get(username, ()))
+        if not path:
+            return False
+        return any(path.startswith(p) for p in self.held.get(username, ()))
 
     def facts(self, number: str, today: dt.date) -> CaseFacts:
         events = self.events[number]

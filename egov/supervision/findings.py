@@ -33,7 +33,7 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -72,7 +72,7 @@ def covers_path(user: Any, action: str, region_path: str) -> bool:
 
 def acting_path(finding: Finding) -> str:
     """Where a finding is handled: the region it was escalated to, else its own."""
-    if finding.escalated_to_id is not None:
+    if finding.escalated_to is not None:
         return finding.escalated_to.path
     return finding.region_path
 
@@ -213,23 +213,29 @@ def new_notice_number(notice: SupervisionNotice) -> str:
 
 # --- The steps -------------------------------------------------------------------------------
 
-Step = TypeVar("Step", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def top_level(step: Step) -> Step:
+class TopLevel(Generic[P, R]):
+    """A step run in its own durable transaction; ``.nested`` is the step itself."""
+
+    def __init__(self, step: Callable[P, R]) -> None:
+        self.nested = step
+        functools.update_wrapper(self, step)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(durable=True):
+            return self.nested(*args, **kwargs)
+
+
+def top_level(step: Callable[P, R]) -> TopLevel[P, R]:
     """Run the step in its own durable transaction; ``step.nested`` joins the caller's.
 
     The pages and the API call the step itself (one transaction each); a
     loader already inside a transaction (the demo data) calls ``.nested``.
     """
-
-    @functools.wraps(step)
-    def service(**kwargs: Any) -> Any:
-        with transaction.atomic(durable=True):
-            return step(**kwargs)
-
-    service.nested = step  # type: ignore[attr-defined]
-    return service  # type: ignore[return-value]
+    return TopLevel(step)
 
 
 @top_level

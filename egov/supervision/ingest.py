@@ -54,7 +54,7 @@ from egov.supervision.ingest_checks import (
     receipt_problem,
 )
 from egov.supervision.models import CaseEvent, Source, SupervisedCase
-from egov.supervision.projection import CASE_EVENT_TYPES
+from egov.supervision.projection import CASE_EVENT_TYPES, when
 from egov.supervision.projection_store import (
     ITEM_PUBLISHED,
     rebuild_cases,
@@ -307,10 +307,8 @@ def sort_out_repeats(batch: Batch) -> None:
             settle(batch, index, batch.good[first_of[event_id]])
         else:
             first_of[event_id] = index
-    stored = dict(
-        CaseEvent.objects.filter(event_id__in=list(first_of)).values_list("event_id", "payload")
-    )
-    stored = {str(key): payload for key, payload in stored.items()}
+    rows = CaseEvent.objects.filter(event_id__in=list(first_of)).values_list("event_id", "payload")
+    stored = {str(key): payload for key, payload in rows}
     for event_id, index in first_of.items():
         if event_id in stored:
             settle(batch, index, stored[event_id])
@@ -329,7 +327,7 @@ def check_receipts(batch: Batch) -> None:
             received[event["case_number"]] = parse_instant(event["data"]["received_at"])
     for index in sorted(batch.good):
         event = batch.good[index]
-        problem = receipt_problem(event, received.get(event.get("case_number")))
+        problem = receipt_problem(event, received.get(str(event.get("case_number", ""))))
         if problem is not None:
             batch.reject(index, problem)
 
@@ -368,7 +366,9 @@ def lock_names(events: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[str]]:
     """Insert the accepted events; the case numbers and item codes they touch."""
-    rows, cases, items = [], set(), set()
+    rows: list[CaseEvent] = []
+    cases: set[str] = set()
+    items: set[str] = set()
     for event in batch.good.values():
         is_item = event["type"] == ITEM_PUBLISHED
         number = "" if is_item else event["case_number"]
@@ -377,7 +377,7 @@ def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[
                 event_id=event["event_id"],
                 case_number=number,
                 type=event["type"],
-                occurred_at=parse_instant(event["occurred_at"]),
+                occurred_at=when(event),  # the checks refused events without a time
                 source=source,
                 source_system=source_system[:64],
                 department_code=event["department_code"],

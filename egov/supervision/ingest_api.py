@@ -18,9 +18,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError
 
 from egov.core.api_errors import ErrorOut
 from egov.core.api import ApiKeyAuth
+from egov.core.models import ExternalSystem
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.ingest import MAX_BATCH, ingest_events
 from egov.supervision.models import Source
@@ -104,7 +106,9 @@ def post_events(request: HttpRequest) -> Any:
         events = parse_batch(request.body)
     except SupervisionError as exc:
         return Status(400, exc.as_dict())
-    system = request.auth
+    system = getattr(request, "auth", None)  # set by django-ninja from ApiKeyAuth
+    if not isinstance(system, ExternalSystem):
+        raise AuthenticationError
     report = ingest_events(
         events=events,
         source=Source.API,

@@ -16,6 +16,14 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 
+def column_of(model: type[models.Model], name: str) -> str:
+    """The database column of ``model``'s field ``name``; refuses a relation without one."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} has no column of its own")
+    return field.column
+
+
 def insert_select(model: type[models.Model], columns: Sequence[str], query: models.QuerySet) -> int:
     """Insert the rows of ``query`` (a ``values_list`` in ``columns`` order); rows inserted.
 
@@ -23,8 +31,7 @@ def insert_select(model: type[models.Model], columns: Sequence[str], query: mode
     expression per column, in the same order. A row whose unique key already
     exists is skipped. Runs in the caller's transaction.
     """
-    fields = [model._meta.get_field(name) for name in columns]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)  # type: ignore[union-attr]
+    names = ", ".join(connection.ops.quote_name(column_of(model, name)) for name in columns)
     select_sql, params = query.query.sql_with_params()
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) {select_sql} ON CONFLICT DO NOTHING"

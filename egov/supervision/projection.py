@@ -226,7 +226,7 @@ def when(event: Mapping[str, Any], name: str = "") -> dt.datetime:
     return instant
 
 
-def sort_key(event: Mapping[str, Any]) -> tuple:
+def sort_key(event: Mapping[str, Any]) -> tuple[dt.datetime, int, int, str]:
     sequence = data_of(event).get("sequence")
     return (
         when(event),
@@ -270,7 +270,8 @@ class Fold:
 
 def on_submitted(fold: Fold, event: Mapping[str, Any]) -> None:
     data = data_of(event)
-    applicant = data.get("applicant") if isinstance(data.get("applicant"), Mapping) else {}
+    raw_applicant = data.get("applicant")
+    applicant: Mapping[str, Any] = raw_applicant if isinstance(raw_applicant, Mapping) else {}
     key = ""
     if applicant.get("identifier"):
         key = applicant_key(str(applicant.get("id_type", "")), str(applicant["identifier"]))

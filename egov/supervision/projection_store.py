@@ -27,7 +27,7 @@ from django.utils import timezone
 from egov.core.models import Organisation, Region
 from egov.core.selectors.calendar import get_working_calendar
 from egov.supervision.models import CaseEvent, ReferenceItem, Source, SupervisedCase
-from egov.supervision.projection import CaseView, Thresholds, parse_instant, project
+from egov.supervision.projection import CaseView, Thresholds, parse_instant, project, when
 
 ITEM_PUBLISHED = "ItemPublished"
 CHUNK = 500
@@ -67,7 +67,12 @@ CASE_FIELDS = (
     "last_event_at",
     "rebuilt_at",
 )
-SOURCE_RANK = {Source.INTERNAL: 0, Source.EXCHANGE: 1, Source.API: 2, Source.IMPORT: 3}
+SOURCE_RANK: dict[str, int] = {
+    Source.INTERNAL: 0,
+    Source.EXCHANGE: 1,
+    Source.API: 2,
+    Source.IMPORT: 3,
+}
 
 
 def thresholds() -> Thresholds:
@@ -212,7 +217,7 @@ def rebuild_reference_items(item_codes: Iterable[str] | None = None) -> int:
         query = query.filter(payload__item_code__in=list(item_codes))
     latest: dict[str, tuple[tuple[dt.datetime, str], dict[str, Any]]] = {}
     for payload in query.values_list("payload", flat=True).iterator(2_000):
-        key = (parse_instant(payload.get("occurred_at")), str(payload.get("event_id")))
+        key = (when(payload), str(payload.get("event_id")))  # stored events have a time
         code = str((payload.get("data") or {}).get("code") or payload.get("item_code"))
         if code not in latest or key > latest[code][0]:
             latest[code] = (key, payload)

@@ -21,7 +21,7 @@ decided cases by department and week (:func:`department_weeks`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -585,7 +585,7 @@ def department_weeks(scope: ViewScope, today: dt.date, weeks: int) -> list[Depar
         )
         .order_by()
     )
-    by_department: dict[str, dict[int, dict[str, Any]]] = {}
+    by_department: dict[str, dict[int, Mapping[str, Any]]] = {}
     for row in rows:
         by_department.setdefault(row["key"], {})[row["week"]] = row
     return [
@@ -598,7 +598,7 @@ def department_weeks(scope: ViewScope, today: dt.date, weeks: int) -> list[Depar
     ]
 
 
-def week_figures(monday: dt.date, row: dict[str, Any] | None) -> WeekFigures:
+def week_figures(monday: dt.date, row: Mapping[str, Any] | None) -> WeekFigures:
     """A week's figures from its aggregate row; a week without decisions is zeros."""
     if row is None:
         return WeekFigures(week=monday, decided=0, overdue=0)

@@ -73,7 +73,11 @@ SUSPENSION_LABELS = {
 
 def viewer(request: HttpRequest) -> User:
     user = request.user
-    if getattr(user, "kind", None) != User.Kind.STAFF or not may(user, permissions.VIEW):
+    if (
+        not isinstance(user, User)
+        or user.kind != User.Kind.STAFF
+        or not may(user, permissions.VIEW)
+    ):
         raise PermissionDenied
     return user
 
@@ -132,12 +136,14 @@ def timeline(case_number: str) -> list[dict[str, Any]]:
     for payload in ordered([row["payload"] for row in by_id.values()]):
         row = by_id[str(payload.get("event_id"))]
         actor = payload.get("actor") or {}
+        kind: str = payload.get("type", "")  # intake checked both are text
+        status: str = payload.get("status", "")
         entries.append(
             {
-                "type": payload.get("type"),
-                "label": EVENT_LABELS.get(payload.get("type"), payload.get("type")),
+                "type": kind,
+                "label": EVENT_LABELS.get(kind, kind),
                 "occurred_at": parse_instant(payload.get("occurred_at")),
-                "status": STATUS_LABELS.get(payload.get("status"), payload.get("status")),
+                "status": STATUS_LABELS.get(status, status),
                 "actor": actor.get("id", ""),
                 "received_at": row["received_at"],
                 "source": row["source_system"] or row["source"],

@@ -114,7 +114,7 @@ def shown_month(request: HttpRequest, today: dt.date) -> str:
 
 def period_context(request: HttpRequest, period: stats.Period | None) -> dict[str, Any]:
     today = timezone.localdate()
-    query = {k: v for k, v in request.GET.items() if k in ("region", "month", "from", "to")}
+    query = {k: request.GET[k] for k in ("region", "month", "from", "to") if k in request.GET}
     period_query = {k: v for k, v in query.items() if k != "region"}
     return {
         "period_query": urlencode(period_query),

@@ -59,7 +59,7 @@ def rule_labels() -> dict[str, str]:
 
 def staff(request: HttpRequest) -> User:
     user = request.user
-    if getattr(user, "kind", None) != User.Kind.STAFF:
+    if not isinstance(user, User) or user.kind != User.Kind.STAFF:
         raise PermissionDenied
     return user
 
@@ -157,7 +157,9 @@ def escalate(request: HttpRequest, user: User, pk: int) -> str:
     finding = findings.escalate_finding(
         actor=user, finding_id=pk, reason=request.POST.get("reason", "")
     )
-    return _("已升级至%(region)s监察员") % {"region": finding.escalated_to.name}
+    target = finding.escalated_to
+    assert target is not None  # escalate_finding has just set it
+    return _("已升级至%(region)s监察员") % {"region": target.name}
 
 
 def dismiss(request: HttpRequest, user: User, pk: int) -> str:

@@ -42,7 +42,11 @@ SEVERITY_LABELS = {
 
 def viewer(request: HttpRequest) -> User:
     user = request.user
-    if getattr(user, "kind", None) != User.Kind.STAFF or not may(user, permissions.VIEW):
+    if (
+        not isinstance(user, User)
+        or user.kind != User.Kind.STAFF
+        or not may(user, permissions.VIEW)
+    ):
         raise PermissionDenied
     return user
 
@@ -134,6 +138,6 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         if error.code == "permission_denied":
             raise PermissionDenied from error
         errors = dict(error.fields) or {"rule_code": error.message}
-        return page(request, user, errors, dict(post.items()), status=400)
+        return page(request, user, errors, post.dict(), status=400)
     messages.success(request, _("规则设置已保存。"))
     return redirect("supervision:rules")

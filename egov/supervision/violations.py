@@ -66,7 +66,9 @@ class ItemSpec:
     @classmethod
     def from_reference(cls, item: Any) -> ItemSpec:
         """From a ReferenceItem-like object (attributes) or an ItemPublished ``data`` dict."""
-        get = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
+        get: Callable[[str], Any] = (
+            item.get if isinstance(item, dict) else lambda name: getattr(item, name)
+        )
         materials = tuple(
             (str(m["code"]), str(m["name"]), bool(m.get("required", m.get("mandatory", False))))
             for m in get("materials") or ()
@@ -223,10 +225,14 @@ class Writer:
         self.case.events.append(event)
         return event
 
-    def step(self, days: int, kind: str, status: str, data: dict[str, Any], actor: str) -> dict:
+    def step(
+        self, days: int, kind: str, status: str, data: dict[str, Any], actor: str
+    ) -> dict[str, Any]:
         return self.add(kind, status, data, actor, self.later(days))
 
-    def suspend(self, kind: str, days: int, status_after: str, sequence: int = 1, limit: int = 0):
+    def suspend(
+        self, kind: str, days: int, status_after: str, sequence: int = 1, limit: int = 0
+    ) -> None:
         item, clerk = self.case.item, clerk_of(self.case.item.department_code)
         if kind == "supplement":
             missing = [
@@ -531,7 +537,11 @@ class MonthBuilder:
 
     # writing
     def write(
-        self, item: ItemSpec, plan: Plan, received: dt.datetime, applicant: dict | None = None
+        self,
+        item: ItemSpec,
+        plan: Plan,
+        received: dt.datetime,
+        applicant: dict[str, Any] | None = None,
     ) -> Case:
         self.sequence += 1
         case = Case(self.number(item, received), item, applicant or self.applicant(item))
@@ -550,9 +560,9 @@ class MonthBuilder:
         rule: str | Sequence[str],
         item: ItemSpec,
         plan: Plan,
-        edit: Callable[[Case], None] | None = None,
+        edit: Callable[[Case], object] | None = None,
         received: dt.datetime | None = None,
-        applicant: dict | None = None,
+        applicant: dict[str, Any] | None = None,
     ) -> Case:
         """A complete case (every step before now) with the violation; labelled."""
         for attempt in range(12):
@@ -781,8 +791,8 @@ def night_burst(m: MonthBuilder, department: str) -> None:
 
 def bad_catalogue(m: MonthBuilder) -> list[dict[str, Any]]:
     """Three published items with a defect each (事前 rules), copies of real items."""
-    bad = []
-    for rule, change in (
+    bad: list[dict[str, Any]] = []
+    changes: tuple[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]], ...] = (
         (
             "catalogue.promised_over_statutory",
             lambda d: d | {"promised_limit_days": d["statutory_limit_days"] + 5},
@@ -792,7 +802,8 @@ def bad_catalogue(m: MonthBuilder) -> list[dict[str, Any]]:
             "catalogue.fee_without_basis",
             lambda d: d | {"fees": [{"name": "咨询服务费", "amount_fen": 5000, "basis": ""}]},
         ),
-    ):
+    )
+    for rule, change in changes:
         base = m.pick()
         code = f"{base.code}-Q{len(bad) + 1}"
         data = {

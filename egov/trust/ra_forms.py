@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +82,8 @@ class KeyForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("csr_file")
         if upload is not None:
             if upload.size > MAX_CSR_UPLOAD:
@@ -109,16 +110,18 @@ class ApplyForm(KeyForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kinds = KINDS_BY_ACCOUNT.get(getattr(user, "kind", None), ())
+        kinds = KINDS_BY_ACCOUNT.get(getattr(user, "kind", ""), ())
         if kinds:  # the service refuses the other kinds too (applicant_of)
-            self.fields["kind"].choices = [(k, v) for k, v in KIND_CHOICES if k in kinds]
+            kind_field = cast(forms.ChoiceField, self.fields["kind"])  # declared above
+            kind_field.choices = [(k, v) for k, v in KIND_CHOICES if k in kinds]
         ready = {
             s
             for s, _label in SUITE_CHOICES
             if active_authority(s, CertificateAuthority.Role.ISSUING)
         }
         if ready:
-            self.fields["suite"].choices = [(k, v) for k, v in SUITE_CHOICES if k in ready]
+            suite_field = cast(forms.ChoiceField, self.fields["suite"])  # declared above
+            suite_field.choices = [(k, v) for k, v in SUITE_CHOICES if k in ready]
 
 
 class ApproveForm(forms.Form):
@@ -164,7 +167,8 @@ class RevokeForm(forms.Form):
 
     def __init__(self, *args: Any, officer: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = reason_choices(officer=officer)
+        reason_field = cast(forms.ChoiceField, self.fields["reason"])  # declared above
+        reason_field.choices = reason_choices(officer=officer)
 
 
 CODE_MESSAGES = {

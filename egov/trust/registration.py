@@ -63,7 +63,8 @@ REVOKE = "trust.ra_revoke"
 Status = CertificateApplication.Status
 Method = CertificateApplication.Method
 Identity = CertificateApplication.IdentityType
-KINDS_BY_ACCOUNT = {
+# Keyed by the account kinds (str values of User.Kind).
+KINDS_BY_ACCOUNT: dict[str, tuple[str, ...]] = {
     User.Kind.STAFF: ("person", "org-seal"),
     User.Kind.CITIZEN: ("person",),
     User.Kind.ENTERPRISE: ("org-seal",),
@@ -257,19 +258,19 @@ def key_source(
     """Check the request (signature, suite, subject) or make and seal a key pair."""
     if isinstance(csr, str | bytes) and len(csr) > PEM_MAX:
         raise invalid("csr", f"at most {PEM_MAX} characters, got {len(csr)}")
-    has_csr = isinstance(csr, str | bytes) and bool(csr.strip())
-    if has_csr == bool(pkcs12_password):
+    given = csr if isinstance(csr, str | bytes) and csr.strip() else None
+    if (given is not None) == bool(pkcs12_password):
         raise invalid("method", "give either a certificate request (CSR) or a PKCS#12 password")
-    if not has_csr:
+    if given is None:
         public_key_der, sealed = seal_new_key(crypto, check_password(pkcs12_password), number)
         return KeySource(Method.GENERATED, applicant.subject.text(), public_key_der, "", sealed)
-    request = load_request(csr)  # malformed / bad_signature, naming "csr"
+    request = load_request(given)  # malformed / bad_signature, naming "csr"
     if request.suite_name != crypto.name:
         raise invalid(
             "csr", f"the request's key is for the {request.suite_name!r} suite, not {crypto.name!r}"
         )
     check_requested_subject(request.subject, applicant.subject)
-    csr_pem = to_pem(to_der(csr, "csr", REQUEST_LABELS), "CERTIFICATE REQUEST")
+    csr_pem = to_pem(to_der(given, "csr", REQUEST_LABELS), "CERTIFICATE REQUEST")
     return KeySource(Method.CSR, request.subject, request.public_key_der, csr_pem)
 
 

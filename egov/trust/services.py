@@ -208,14 +208,13 @@ def initialise_ca(
         existing.update(is_active=False)
         now = timezone.now().replace(microsecond=0)
         root_key, issuing_key = crypto.generate_key(), crypto.generate_key()
-        common = {"password": password, "now": now}
         root = _create_authority(
             crypto, role=Role.ROOT, name=root_name, key=root_key, parent=None,
-            signing_key=root_key, **common,
+            signing_key=root_key, password=password, now=now,
         )  # fmt: skip
         issuing = _create_authority(
             crypto, role=Role.ISSUING, name=issuing_name, key=issuing_key, parent=root,
-            signing_key=root_key, **common,
+            signing_key=root_key, password=password, now=now,
         )  # fmt: skip
         for authority in (root, issuing):
             record_audit(
@@ -367,6 +366,13 @@ def issue_from_request(
     )
 
 
+def revoked_time(serial: str, revoked_at: dt.datetime | None) -> dt.datetime:
+    """A revoked certificate's revocation time; revoke_certificate always records one."""
+    if revoked_at is None:
+        raise ValueError(f"certificate {serial} is revoked but has no revocation time")
+    return revoked_at
+
+
 def write_crl(
     authority: CertificateAuthority, signing_key: PrivateKey, now: dt.datetime
 ) -> RevocationList:
@@ -375,7 +381,12 @@ def write_crl(
         locked = CertificateAuthority.objects.select_for_update().get(pk=authority.pk)
         number = locked.crl_number + 1
         revoked = [
-            RevokedEntry(int(serial, 16), revoked_at, REASON_CODES[Reason(reason)], invalid_since)
+            RevokedEntry(
+                int(serial, 16),
+                revoked_time(serial, revoked_at),
+                REASON_CODES[Reason(reason)],
+                invalid_since,
+            )
             for serial, revoked_at, reason, invalid_since in locked.certificates.filter(
                 status=Certificate.Status.REVOKED
             ).values_list("serial", "revoked_at", "revocation_reason", "invalidity_date")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -175,7 +175,15 @@ def compromised_since(record: Certificate) -> dt.datetime | None:
     return min(moments) if moments else None
 
 
-def _revoked(record: Certificate, signature: ParsedSignature, base: dict) -> VerificationResult:
+class _Signer(TypedDict):
+    """What every verdict of one signature says of its signer."""
+
+    serial: str
+    subject: str
+    signed_at: dt.datetime
+
+
+def _revoked(record: Certificate, signature: ParsedSignature, base: _Signer) -> VerificationResult:
     since = compromised_since(record)
     before = since is not None and since <= signature.signing_time
     return VerificationResult(
@@ -192,8 +200,11 @@ def _revoked(record: Certificate, signature: ParsedSignature, base: dict) -> Ver
 
 def _judge(signature: ParsedSignature, now: dt.datetime) -> VerificationResult:
     parsed = signature.certificate
-    base = {"serial": parsed.serial_hex, "subject": parsed.subject}
-    base["signed_at"] = signature.signing_time
+    base: _Signer = {
+        "serial": parsed.serial_hex,
+        "subject": parsed.subject,
+        "signed_at": signature.signing_time,
+    }
     authority = _issuing_ca(parsed)
     record = (
         Certificate.objects.filter(serial=parsed.serial_hex, issuer=authority).first()

@@ -97,7 +97,8 @@ class InMemoryOnlyUploadHandler(MemoryFileUploadHandler):
         input_data: Any,
         META: dict[str, Any],  # noqa: N803 - Django's parameter name
         content_length: int,
-        boundary: bytes,
+        # django-stubs says str; MultiPartParser passes the boundary encoded (bytes).
+        boundary: bytes,  # type: ignore[override]
         encoding: str | None = None,
     ) -> None:
         self.activated = content_length <= MAX_SIGN_REQUEST
@@ -109,10 +110,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     is_post = request.method == "POST"
     if is_post and content_length(request) > MAX_VERIFY_REQUEST:
         refusal = _("文件过大：上限为 %(n)s MB。") % {"n": MEGABYTES}
-        context = {"form": VerifyForm(), "megabytes": MEGABYTES, "refusal": refusal}
+        context: dict[str, Any] = {"form": VerifyForm(), "megabytes": MEGABYTES, "refusal": refusal}
         return render(request, "trust/verify/verify.html", context, status=413)
     form = VerifyForm(request.POST, request.FILES) if is_post else VerifyForm()
-    context: dict[str, Any] = {"form": form, "megabytes": MEGABYTES}
+    context = {"form": form, "megabytes": MEGABYTES}
     status = 200
     if is_post:
         if form.is_valid():

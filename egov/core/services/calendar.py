@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from egov.core.calendar import (
@@ -44,7 +44,7 @@ class ImportReport:
     replaced_provisional: int
 
 
-def bump_revision(revision_model: type[models.Model] = CalendarRevision) -> None:
+def bump_revision(revision_model: type[CalendarRevision] = CalendarRevision) -> None:
     """Give the calendar a fresh revision token (in the caller's transaction)."""
     revision_model.objects.update_or_create(
         id=1, defaults={"token": uuid.uuid4(), "changed_at": timezone.now()}
@@ -68,7 +68,7 @@ def seed_days(years_present: set[int]) -> list[ExceptionDay]:
     return days + (provisional_exception_days(provisional) if provisional else [])
 
 
-def write_days(day_model: type[models.Model], days: Iterable[ExceptionDay]) -> int:
+def write_days(day_model: type[CalendarDay], days: Iterable[ExceptionDay]) -> int:
     """Insert exception days as rows; the number written."""
     rows = [
         day_model(
@@ -86,8 +86,8 @@ def write_days(day_model: type[models.Model], days: Iterable[ExceptionDay]) -> i
 
 def seed_rows(
     *,
-    day_model: type[models.Model] = CalendarDay,
-    revision_model: type[models.Model] = CalendarRevision,
+    day_model: type[CalendarDay] = CalendarDay,
+    revision_model: type[CalendarRevision] = CalendarRevision,
 ) -> int:
     """Seed the years missing from the table (no audit: migration 0002 calls this).
 

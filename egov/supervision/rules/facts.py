@@ -231,8 +231,12 @@ class CaseFacts:
         )
 
 
-def occurred(event: Mapping[str, Any] | None) -> dt.datetime | None:
-    return parse_instant(event.get("occurred_at")) if event else None
+def occurred(event: Mapping[str, Any]) -> dt.datetime:
+    """When ``event`` happened; intake refuses events without an aware ``occurred_at``."""
+    instant = parse_instant(event.get("occurred_at"))
+    if instant is None:
+        raise ValueError(f"event {event.get('event_id')}: occurred_at is not a time")
+    return instant
 
 
 def build_suspensions(events: Sequence[Mapping[str, Any]], calendar: Calendar) -> list[Suspension]:

@@ -12,6 +12,7 @@ from egov.supervision.rules.base import Hit, Param, Rule, Scope, _, register
 from egov.supervision.rules.facts import (
     SHANGHAI,
     CaseFacts,
+    Closure,
     DepartmentDayFacts,
     parse_instant,
 )
@@ -241,7 +242,8 @@ def night_closures(facts: DepartmentDayFacts, params: Mapping[str, Any]) -> list
         key=lambda c: (c.at, c.case_number),
     )
     window = dt.timedelta(minutes=int(params["window_minutes"]))
-    need, best = int(params["min_count"]), []
+    need = int(params["min_count"])
+    best: list[Closure] = []
     left = 0
     for right, closure in enumerate(night):
         while closure.at - night[left].at > window:

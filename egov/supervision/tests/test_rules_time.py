@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from egov.supervision.rules.time import (
     ACCEPTANCE_LATE,
     CLAIM_MISMATCH,
@@ -166,3 +168,11 @@ def test_a_case_not_yet_decided_is_not_judged_by_the_case_rules():
     case = facts([submitted(), accepted()])
     assert hits(PROMISED_OVERDUE, case) == hits(CLAIM_MISMATCH, case) == []
     assert all_hits(facts([submitted(), accepted(), decided(), concluded(), delivered()])) == []
+
+
+def test_an_event_without_its_time_is_refused_by_name():
+    # Intake never stores one; were one to reach the facts, it is named, not a None crash.
+    events = clean_events()
+    del events[1]["occurred_at"]
+    with pytest.raises(ValueError, match="occurred_at is not a time"):
+        facts(events)

@@ -12,10 +12,12 @@ derived by HKDF-SHA256 from the ECDH secret, with both points in the info.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from . import symmetric
@@ -85,30 +87,28 @@ class P256PrivateKey(PrivateKey):
         )
 
 
-def _require_p256(key: object, field: str) -> None:
-    is_ec = isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey)
-    if not is_ec or not isinstance(key.curve, ec.SECP256R1):
-        raise InvalidKeyError(field, "not an ECDSA P-256 key")
-
-
-def _load_private(load: object, data: bytes, password: bytes | None) -> P256PrivateKey:
+def _load_private(
+    load: Callable[[bytes, bytes | None], PrivateKeyTypes], data: bytes, password: bytes | None
+) -> P256PrivateKey:
     try:
-        key = load(data, password)  # type: ignore[operator]
+        key = load(data, password)
     except TypeError as exc:  # password missing for an encrypted key, or given for a plain one
         raise InvalidKeyError("password", str(exc)) from None
     except (ValueError, UnsupportedAlgorithm) as exc:
         field = "password" if password is not None else "private_key"
         raise InvalidKeyError(field, f"not a readable key ({exc})") from None
-    _require_p256(key, "private_key")
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise InvalidKeyError("private_key", "not an ECDSA P-256 key")
     return P256PrivateKey(key)
 
 
-def _load_public(load: object, data: bytes) -> P256PublicKey:
+def _load_public(load: Callable[[bytes], PublicKeyTypes], data: bytes) -> P256PublicKey:
     try:
-        key = load(data)  # type: ignore[operator]
+        key = load(data)
     except (ValueError, UnsupportedAlgorithm) as exc:
         raise InvalidKeyError("public_key", f"not a readable key ({exc})") from None
-    _require_p256(key, "public_key")
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise InvalidKeyError("public_key", "not an ECDSA P-256 key")
     return P256PublicKey(key)
 
 

@@ -203,7 +203,7 @@ class Pkey:
         self._finalizer = weakref.finalize(self, library().EVP_PKEY_free, pointer)
 
     def is_a(self, name: bytes) -> bool:
-        return library().EVP_PKEY_is_a(self.pointer, name) == 1
+        return int(library().EVP_PKEY_is_a(self.pointer, name)) == 1
 
 
 # --- keys -------------------------------------------------------------------
@@ -373,7 +373,7 @@ def sm2_verify(key: Pkey, data: bytes, signature: bytes, signer_id: bytes) -> bo
         _check(init == 1, "EVP_DigestVerifyInit")
         result = lib.EVP_DigestVerify(mctx, signature, len(signature), data, len(data))
         lib.ERR_clear_error()  # a bad signature is an answer, not an error
-        return result == 1
+        return int(result) == 1
     finally:
         _free_digest_context(mctx, pctx)
 

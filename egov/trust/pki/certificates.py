@@ -162,7 +162,8 @@ def build_certificate(
             "signature_value": signature,
         }
     )
-    return certificate.dump()
+    der: bytes = certificate.dump()  # asn1crypto has no type hints
+    return der
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,9 @@ def build_signed_data(
             "signer_infos": [signer],
         }
     )
-    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
+    info = cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
+    der: bytes = info.dump()  # asn1crypto has no type hints
+    return der
 
 
 def _attribute(attributes: cms.CMSAttributes, name: str) -> object:

@@ -46,12 +46,14 @@ def to_der(data: bytes | str, field: str, labels: tuple[str, ...]) -> bytes:
     if not data.rstrip().endswith(f"-----END {label}-----".encode("ascii", "replace")):
         # asn1crypto also reads a block whose END line was cut short
         raise malformed(field, f"PEM block does not end with -----END {label}-----")
-    return der
+    result: bytes = der  # asn1crypto has no type hints
+    return result
 
 
 def to_pem(der: bytes, label: str) -> str:
     """PEM text of DER ``der`` under ``label`` (e.g. ``CERTIFICATE``)."""
-    return pem.armor(label, der).decode("ascii")
+    armored: bytes = pem.armor(label, der)  # asn1crypto has no type hints
+    return armored.decode("ascii")
 
 
 def suite_of_public_key(public_key_der: bytes, field: str = "public_key") -> str:

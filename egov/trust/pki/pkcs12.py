@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
 from asn1crypto import algos, cms, core, keys, pkcs12, x509
 
@@ -63,8 +64,10 @@ def _attributes(local_key_id: bytes | None, friendly_name: str) -> pkcs12.Attrib
     return pkcs12.Attributes(values) if values else None
 
 
-def _bag(bag_id: str, value: core.Asn1Value, attributes: pkcs12.Attributes | None) -> dict:
-    bag: dict = {"bag_id": bag_id, "bag_value": value}
+def _bag(
+    bag_id: str, value: core.Asn1Value, attributes: pkcs12.Attributes | None
+) -> dict[str, Any]:
+    bag: dict[str, Any] = {"bag_id": bag_id, "bag_value": value}
     if attributes is not None:
         bag["bag_attributes"] = attributes
     return bag
@@ -120,4 +123,5 @@ def build_pfx(
             },
         }
     )
-    return pfx.dump()
+    der: bytes = pfx.dump()  # asn1crypto has no type hints
+    return der

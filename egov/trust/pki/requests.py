@@ -49,7 +49,8 @@ def build_request(crypto: CryptoSuite, key: PrivateKey, subject: x509.Name) -> b
             "signature": crypto.sign(key, info_der),
         }
     )
-    return request.dump()
+    der: bytes = request.dump()  # asn1crypto has no type hints
+    return der
 
 
 def _parts(der: bytes) -> tuple[x509.Name, bytes, str, bytes, bytes]:

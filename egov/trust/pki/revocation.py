@@ -97,7 +97,8 @@ def build_crl(
             "signature": crypto.sign(signing_key, tbs_der),
         }
     )
-    return signed.dump()
+    der: bytes = signed.dump()  # asn1crypto has no type hints
+    return der
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TextIO
+from io import TextIOBase
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -65,7 +66,7 @@ def gunicorn_settings() -> set[str]:
     """The names of the settings the installed gunicorn knows."""
     from gunicorn.config import KNOWN_SETTINGS
 
-    return {setting.name for setting in KNOWN_SETTINGS}
+    return {setting.name for setting in KNOWN_SETTINGS if setting.name}
 
 
 def worker_child() -> Child:
@@ -112,7 +113,7 @@ class StopRequest:
         self.signum = signum
 
 
-def supervise(children: list[Child], *, env: Mapping[str, str], out: TextIO) -> int:
+def supervise(children: list[Child], *, env: Mapping[str, str], out: TextIOBase) -> int:
     """Run the children until one exits or a stop signal arrives; 0 on a requested stop."""
     stop = StopRequest()
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
@@ -138,7 +139,7 @@ def supervise(children: list[Child], *, env: Mapping[str, str], out: TextIO) -> 
 
 
 def serve(
-    *, bind: str, web_workers: int, with_worker: bool, env: Mapping[str, str], out: TextIO
+    *, bind: str, web_workers: int, with_worker: bool, env: Mapping[str, str], out: TextIOBase
 ) -> int:
     """Start web (and worker) children and supervise them; the exit status."""
     children = [web_child(bind, web_workers)]
