@@ -10,5 +10,6 @@ urlpatterns = [
     path("trust/", include("egov.trust.urls")),
     path("approvals/", include("egov.approvals.urls")),
     path("supervision/", include("egov.supervision.urls")),
+    path("", include("egov.monitoring.urls")),  # /healthz, /readyz, /metrics, /monitoring/
     path("", include("egov.core.urls")),
 ]
