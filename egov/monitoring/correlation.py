@@ -185,10 +185,14 @@ BRUTE_FORCE = CorrelationRule(
 
 def parse_hours(text: str) -> tuple[int, int]:
     """``"22-6"`` → (22, 6): local hours from 22:00 up to 06:00; ValueError if malformed."""
+    problem = f"odd hours must be 'H-H' with different hours 0..23, got {text!r}"
     start, _sep, end = str(text).partition("-")
-    hours = (int(start), int(end))
+    try:
+        hours = (int(start), int(end))
+    except ValueError:
+        raise ValueError(problem) from None
     if not all(0 <= hour <= 23 for hour in hours) or hours[0] == hours[1]:
-        raise ValueError(f"odd hours must be 'H-H' with different hours 0..23, got {text!r}")
+        raise ValueError(problem)
     return hours
 
 

@@ -36,3 +36,45 @@ def signed_in(user: User, address: str, at: dt.datetime, *, privileged: bool = T
         roles=["administrator"] if privileged else ["clerk"],
         privileged=privileged,
     )
+
+
+def make_incident(
+    subject: str,
+    *,
+    organisation_code: str = "",
+    rule_code: str = "sign_in.privileged_odd_hours",
+    status: str = "open",
+    at: dt.datetime | None = None,
+) -> Any:
+    """An incident as correlation opens them (written directly: the page and actions' input)."""
+    from egov.core.models import Organisation
+    from egov.core.testing import make_organisation, shanghai
+    from egov.monitoring.models import Incident
+
+    moment = at or shanghai(2026, 11, 26, 23, 40)
+    organisation: Organisation | None = (
+        make_organisation(organisation_code) if organisation_code else None
+    )
+    return Incident.objects.create(
+        rule_code=rule_code,
+        subject=subject,
+        fingerprint=f"test-{rule_code}-{subject}-{moment.isoformat()}",
+        severity="medium",
+        summary=f"privileged sign-in of {subject} at 23:40",
+        evidence={"username": subject, "ip_address": "192.0.2.10"},
+        window_start=moment,
+        window_end=moment,
+        organisation=organisation,
+        opened_at=moment,
+        status=status,
+    )
+
+
+class BrokenMailBackend:
+    """A mail backend whose server is down."""
+
+    def __init__(self, **_: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
