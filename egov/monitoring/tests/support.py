@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.test import RequestFactory
@@ -58,7 +59,7 @@ def make_incident(
     return Incident.objects.create(
         rule_code=rule_code,
         subject=subject,
-        fingerprint=f"test-{rule_code}-{subject}-{moment.isoformat()}",
+        fingerprint=hashlib.sha256(f"{rule_code}|{subject}|{moment}".encode()).hexdigest(),
         severity="medium",
         summary=f"privileged sign-in of {subject} at 23:40",
         evidence={"username": subject, "ip_address": "192.0.2.10"},
