@@ -15,7 +15,7 @@ class MonitoringConfig(AppConfig):
         from egov.core.menu import MenuEntry, register_menu_entry
         from egov.core.policy import register_action
         from egov.monitoring import checks, signins
-        from egov.monitoring.permissions import ACTION_ROLES, VIEW_INCIDENTS
+        from egov.monitoring.permissions import ACTION_ROLES, VIEW_INCIDENTS, VIEW_SYSTEMS
 
         for action, roles in ACTION_ROLES.items():
             register_action(action, roles)
@@ -25,6 +25,14 @@ class MonitoringConfig(AppConfig):
                 _("安全事件处置"),
                 "monitoring:incidents",
                 _("由安全事件关联出的可疑行为：确认、关闭"),
+            )
+        )
+        register_menu_entry(
+            MenuEntry(
+                VIEW_SYSTEMS,
+                _("系统与网站探测"),
+                "monitoring:systems",
+                _("清单中系统与网站的可用性、响应时间、证书到期"),
             )
         )
         signins.connect()

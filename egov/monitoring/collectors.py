@@ -16,7 +16,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from egov.monitoring import selectors
-from egov.monitoring.models import Incident
+from egov.monitoring.models import Incident, ProbedSystem
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,35 @@ def incident_families() -> list[GaugeMetricFamily]:
     return [family]
 
 
-SOURCES = {"outbox": outbox_families, "queue": queue_families, "incidents": incident_families}
+def system_families() -> list[GaugeMetricFamily]:
+    labels = ["system", "kind"]
+    up = GaugeMetricFamily(
+        "egov_system_up", "1 if the system answered its last probe, 0 if not.", labels=labels
+    )
+    seconds = GaugeMetricFamily(
+        "egov_system_probe_seconds", "Duration of the system's last probe.", labels=labels
+    )
+    expiry = GaugeMetricFamily(
+        "egov_system_certificate_expiry_timestamp_seconds",
+        "When the system's TLS certificate expires (Unix time).",
+        labels=labels,
+    )
+    checked = ProbedSystem.objects.filter(is_active=True, last_checked_at__isnull=False)
+    for system in checked.order_by("code"):
+        key = [system.code, system.kind]
+        up.add_metric(key, 1 if system.last_ok else 0)
+        seconds.add_metric(key, system.last_seconds or 0.0)
+        if system.certificate_expires:
+            expiry.add_metric(key, system.certificate_expires.timestamp())
+    return [up, seconds, expiry]
+
+
+SOURCES = {
+    "outbox": outbox_families,
+    "queue": queue_families,
+    "incidents": incident_families,
+    "systems": system_families,
+}
 
 
 class DatabaseCollector(Collector):

@@ -104,3 +104,51 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.rule_code} {self.subject} ({self.status})"
+
+
+class ProbedSystem(models.Model):
+    """A system or site in the inventory (系统与网站清单), probed over HTTP, TCP or TLS.
+
+    Registered by administrators (Django admin); the probe task keeps the last
+    result on the row. ``target`` is a URL for HTTP, ``host:port`` for TCP and TLS.
+    """
+
+    class Kind(models.TextChoices):
+        HTTP = "http", _("HTTP(S) 网站")
+        TCP = "tcp", _("TCP 端口")
+        TLS = "tls", _("TLS 服务")
+
+    code = models.SlugField(_("代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("探测方式"), max_length=8, choices=Kind.choices)
+    target = models.CharField(
+        _("地址"), max_length=500, help_text=_("HTTP 为网址，TCP/TLS 为 主机:端口")
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="probed_systems",
+    )
+    expected_status = models.PositiveSmallIntegerField(
+        _("期望状态码"), null=True, blank=True, help_text=_("留空：小于 400 即为正常")
+    )
+    verify_tls = models.BooleanField(_("校验证书"), default=True)
+    timeout_seconds = models.FloatField(_("超时（秒）"), default=5.0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    last_checked_at = models.DateTimeField(_("最近探测"), null=True, blank=True)
+    last_ok = models.BooleanField(_("正常"), null=True, blank=True)
+    last_seconds = models.FloatField(_("响应时间（秒）"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(_("错误"), max_length=300, blank=True)
+    failing_since = models.DateTimeField(_("异常开始"), null=True, blank=True)
+    certificate_expires = models.DateTimeField(_("证书到期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("探测对象")
+        verbose_name_plural = _("探测对象")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.kind} {self.target})"

@@ -14,8 +14,8 @@ from egov.core.models import Delivery, Event, SecurityEvent
 from egov.core.permissions import scopes_for
 from egov.core.selectors.outbox import outbox_status
 from egov.monitoring import correlation
-from egov.monitoring.models import Incident, SignIn
-from egov.monitoring.permissions import VIEW_INCIDENTS
+from egov.monitoring.models import Incident, ProbedSystem, SignIn
+from egov.monitoring.permissions import VIEW_INCIDENTS, VIEW_SYSTEMS
 
 
 @dataclass(frozen=True)
@@ -177,21 +177,31 @@ def correlation_facts(since: dt.datetime, until: dt.datetime) -> correlation.Fac
 # --- incidents -----------------------------------------------------------------------------
 
 
-def incidents_in_scope(user: Any) -> QuerySet[Incident]:
-    """Incidents the auditor or administrator may see (ADR 0009 scoping).
+def in_scope(rows: QuerySet[Any], user: Any, action: str) -> QuerySet[Any]:
+    """The rows (with an ``organisation``) the user may see for ``action`` (ADR 0009).
 
     One holding the role at a root organisation (the provincial government)
-    sees every incident, those tied to no organisation too (an address trying
-    many accounts); one at a city or county sees those of its subtree.
+    sees every row, those tied to no organisation too; one at a city or county
+    sees those of its subtree.
     """
-    grants = scopes_for(user, VIEW_INCIDENTS)
-    incidents = Incident.objects.all()
+    grants = scopes_for(user, action)
     if any(grant.organisation_path.count("/") == 1 for grant in grants):
-        return incidents
+        return rows
     subtree = Q(pk__in=[])
     for grant in grants:
         subtree |= Q(organisation__path__startswith=grant.organisation_path)
-    return incidents.filter(subtree)
+    return rows.filter(subtree)
+
+
+def incidents_in_scope(user: Any) -> QuerySet[Incident]:
+    """Incidents the auditor or administrator may see; those with no organisation from the top."""
+    return in_scope(Incident.objects.all(), user, VIEW_INCIDENTS)
+
+
+def probed_systems(user: Any) -> QuerySet[ProbedSystem]:
+    """The inventory's systems the user may see, by code, with their last probe."""
+    rows = ProbedSystem.objects.select_related("organisation").order_by("code")
+    return in_scope(rows, user, VIEW_SYSTEMS)
 
 
 def incidents(user: Any, *, status: str = "") -> QuerySet[Incident]:

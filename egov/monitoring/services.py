@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,9 @@ from egov.core.otp import PRIVILEGED_ROLES
 from egov.core.permissions import grants_of, require
 from egov.core.services.audit import record_audit
 from egov.core.services.security import client_address
-from egov.monitoring import correlation, selectors
+from egov.monitoring import correlation, probes, selectors
 from egov.monitoring.errors import ErrorCode
-from egov.monitoring.models import Incident, SignIn
+from egov.monitoring.models import Incident, ProbedSystem, SignIn
 from egov.monitoring.permissions import HANDLE_INCIDENTS
 
 SYSTEM = "system"
@@ -226,3 +227,65 @@ def close_incident(*, actor: Any, incident_id: Any, note: str) -> Incident:
         incident.save(update_fields=["status", "closed_at", "closed_by", "note"])
         audit_handling(actor, incident, "monitoring.incident_closed", text)
     return incident
+
+
+# --- probes of the systems inventory ------------------------------------------------------
+
+PROBE_THREADS = 8
+
+
+def run_probe(system: ProbedSystem) -> probes.ProbeOutcome:
+    return probes.probe(
+        system.kind,
+        system.target,
+        timeout=system.timeout_seconds,
+        expected_status=system.expected_status,
+        verify=system.verify_tls,
+    )
+
+
+def record_probe(system: ProbedSystem, outcome: probes.ProbeOutcome, now: dt.datetime) -> None:
+    """Keep the probe's result on the system; ``failing_since`` marks when it went wrong."""
+    system.last_checked_at = now
+    system.last_ok = outcome.ok
+    system.last_seconds = round(outcome.seconds, 4)
+    system.last_status_code = outcome.status_code
+    system.last_error = outcome.error[:300]
+    system.failing_since = None if outcome.ok else (system.failing_since or now)
+    if outcome.ok:  # a failed probe keeps the last expiry seen
+        system.certificate_expires = outcome.certificate_expires
+    system.save(update_fields=[*PROBE_FIELDS])
+
+
+PROBE_FIELDS = (
+    "last_checked_at",
+    "last_ok",
+    "last_seconds",
+    "last_status_code",
+    "last_error",
+    "failing_since",
+    "certificate_expires",
+)
+
+
+def probe_systems(
+    *, now: dt.datetime | None = None, codes: Sequence[str] = ()
+) -> list[tuple[ProbedSystem, probes.ProbeOutcome]]:
+    """Probe every active system of the inventory (系统探测), a few at a time; keep the results.
+
+    Observations, not accountable decisions: nothing is audited. ``codes``
+    limits the run to those systems.
+    """
+    systems = ProbedSystem.objects.filter(is_active=True)
+    if codes:
+        systems = systems.filter(code__in=codes)
+    found = list(systems)
+    if not found:
+        return []
+    with ThreadPoolExecutor(max_workers=min(PROBE_THREADS, len(found))) as pool:
+        outcomes = list(pool.map(run_probe, found))
+    moment = now or timezone.now()
+    with transaction.atomic():
+        for system, outcome in zip(found, outcomes, strict=True):
+            record_probe(system, outcome, moment)
+    return list(zip(found, outcomes, strict=True))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
     path("monitoring/incidents/", views_incidents.incident_list, name="incidents"),
+    path("monitoring/systems/", views_incidents.system_list, name="systems"),
     path(
         "monitoring/incidents/<int:incident_id>/acknowledge/",
         views_incidents.acknowledge,

@@ -1,4 +1,4 @@
-"""The incidents page (安全事件处置) ``/monitoring/incidents/`` and its actions."""
+"""Monitoring pages: incidents (安全事件处置) and their actions; the systems inventory."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +16,10 @@ from egov.core.permissions import may
 from egov.core.views import staff_or_refuse
 from egov.monitoring import correlation, selectors, services
 from egov.monitoring.models import Incident
-from egov.monitoring.permissions import HANDLE_INCIDENTS, VIEW_INCIDENTS
+from egov.monitoring.permissions import HANDLE_INCIDENTS, VIEW_INCIDENTS, VIEW_SYSTEMS
 
 PAGE_SIZE = 30
+EXPIRY_WARNING_DAYS = 30
 
 
 def rule_names() -> dict[str, str]:
@@ -79,3 +81,22 @@ def close(request: HttpRequest, incident_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已关闭安全事件 #%(id)s。") % {"id": incident_id})
     return back_to_list(request)
+
+
+@login_required
+def system_list(request: HttpRequest) -> HttpResponse:
+    """The systems and sites inventory (系统与网站清单) with each one's last probe."""
+    user = staff_or_refuse(request, VIEW_SYSTEMS)
+    systems = list(selectors.probed_systems(user))
+    now = timezone.now()
+    rows = [
+        {
+            "system": system,
+            "days_left": (system.certificate_expires - now).days
+            if system.certificate_expires
+            else None,
+        }
+        for system in systems
+    ]
+    context = {"rows": rows, "expiry_warning_days": EXPIRY_WARNING_DAYS}
+    return render(request, "monitoring/systems.html", context)
