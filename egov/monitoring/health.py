@@ -51,7 +51,7 @@ def check_queue() -> CheckResult:
     """The job queue's storage (SQLite file or Redis) answers; its depth."""
     started = time.perf_counter()
     depth = selectors.queue_depth()
-    backend = "redis" if getattr(settings, "REDIS_URL", "") else "sqlite"
+    backend = selectors.queue_backend()
     return CheckResult(
         "queue", True, {"backend": backend, "pending": depth, "ms": elapsed_ms(started)}
     )

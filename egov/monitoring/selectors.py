@@ -78,6 +78,11 @@ def outbox_lag(now: dt.datetime) -> list[SubscriberLag]:
     return lags
 
 
+def queue_backend() -> str:
+    """The job queue's storage: ``sqlite``, ``redis``, ``priorityredis`` (``memory`` in tests)."""
+    return type(HUEY.storage).__name__.lower().removesuffix("storage")
+
+
 def queue_depth() -> int:
     """Tasks waiting in the job queue (huey: SQLite file or Redis); raises if unreachable."""
     return int(HUEY.pending_count())

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from huey import RedisHuey, SqliteHuey
 
 from egov.core import subscribers
 from egov.core.events import publish
 from egov.core.models import SubscriberPosition
 from egov.core.testing import shanghai
 from egov.monitoring import health, selectors
+from egov.monitoring.tests.servers import closed_port
 from egov.monitoring.tests.support import OUTSIDER
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +63,13 @@ def test_too_little_disk_space_is_503(client: Client, thresholds: Any) -> None:
     assert checks["database"]["status"] == "ok"
 
 
-def test_an_unreachable_queue_is_503_naming_the_error(
+def test_an_unreachable_redis_queue_is_503_naming_the_error(
     client: Client, thresholds: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def unreachable() -> int:
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
-
-    monkeypatch.setattr(selectors, "queue_depth", unreachable)
+    port = closed_port()
+    monkeypatch.setattr(
+        selectors, "HUEY", RedisHuey("egov-test", url=f"redis://127.0.0.1:{port}/0")
+    )
 
     response = client.get("/readyz")
 
@@ -74,6 +77,30 @@ def test_an_unreachable_queue_is_503_naming_the_error(
     queue = response.json()["checks"]["queue"]
     assert queue["status"] == "fail"
     assert "ConnectionError" in queue["error"]
+    assert response.json()["checks"]["database"]["status"] == "ok"
+
+
+def test_the_sqlite_queue_reports_its_depth(
+    client: Client, thresholds: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    queue = SqliteHuey("egov-test", filename=str(tmp_path / "huey.sqlite3"))
+
+    @queue.task()
+    def pending_job() -> None:  # never run: no consumer
+        pass
+
+    pending_job()
+    pending_job()
+    monkeypatch.setattr(selectors, "HUEY", queue)
+
+    response = client.get("/readyz")
+
+    assert response.json()["checks"]["queue"] | {"ms": 0} == {
+        "status": "ok",
+        "backend": "sqlite",
+        "pending": 2,
+        "ms": 0,
+    }
 
 
 def test_a_failing_database_is_503(
