@@ -65,9 +65,11 @@ INSTALLED_APPS = [
     "egov.backup",
     "egov.approvals",
     "egov.supervision",
+    "egov.monitoring",
 ]
 
 MIDDLEWARE = [
+    "egov.monitoring.middleware.RequestMetricsMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
     # Outermost of ours, so that they also see the answers of the ones below (ADR 0031,
     # docs/http-hardening.md): no-store for personal answers, the CSP header, JSON errors
@@ -305,6 +307,18 @@ EGOV_BACKUP_KEEP_WEEKLY = int(env("EGOV_BACKUP_KEEP_WEEKLY", "4"))
 EGOV_BACKUP_KEEP_MONTHLY = int(env("EGOV_BACKUP_KEEP_MONTHLY", "12"))
 EGOV_BACKUP_DRILL_DATABASE = env("EGOV_BACKUP_DRILL_DATABASE", "egov_backup_drill")
 EGOV_BACKUP_DRILL_SERVE_SECONDS = float(env("EGOV_BACKUP_DRILL_SERVE_SECONDS", "180"))
+# Monitoring (ADR 0038, 0039): who may read /metrics and /readyz's details (networks, or the
+# bearer token), readiness thresholds, and the correlation rules' parameters.
+EGOV_METRICS_ALLOWED_NETWORKS = [
+    n.strip() for n in env("EGOV_METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(",")
+    if n.strip()
+]  # fmt: skip
+EGOV_METRICS_TOKEN = env("EGOV_METRICS_TOKEN")
+EGOV_READY_MIN_FREE_MB = int(env("EGOV_READY_MIN_FREE_MB", "500"))
+EGOV_READY_MAX_OUTBOX_LAG_SECONDS = int(env("EGOV_READY_MAX_OUTBOX_LAG_SECONDS", "600"))
+EGOV_MONITORING_ODD_HOURS = env("EGOV_MONITORING_ODD_HOURS", "22-6")
+EGOV_MONITORING_BRUTE_FORCE_USERNAMES = int(env("EGOV_MONITORING_BRUTE_FORCE_USERNAMES", "5"))
+EGOV_MONITORING_BRUTE_FORCE_MINUTES = int(env("EGOV_MONITORING_BRUTE_FORCE_MINUTES", "10"))
 
 EMAIL_BACKEND = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMS gateway for alerts (dotted path to a class with send(phone, text)); logs by default.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("approvals/", include("egov.approvals.urls")),
     path("supervision/", include("egov.supervision.urls")),
     path("backup/", include("egov.backup.urls")),
+    path("", include("egov.monitoring.urls")),  # /healthz, /readyz, /metrics, /monitoring/
     path("", include("egov.core.urls")),
 ]
 

@@ -58,7 +58,7 @@ class CoreErrorMixin:
     """What the API needs of a core error: status, code, message, field."""
 
     status: int = 400
-    error_code: ErrorCode
+    error_code: StrEnum  # core's ErrorCode, or another app's enum carried by core's errors
     message: str
     field: str | None
 
@@ -72,7 +72,7 @@ class InvalidInputError(CoreErrorMixin, ValidationError):
     status = 400
     message: str  # ValidationError's may be lazy; this one is always the reason text
 
-    def __init__(self, code: ErrorCode, field: str, reason: str) -> None:
+    def __init__(self, code: StrEnum, field: str, reason: str) -> None:
         super().__init__({field: [reason]})
         self.error_code, self.field, self.message = code, field, reason
 
@@ -82,7 +82,7 @@ class NotFoundError(CoreErrorMixin, Http404):
 
     status = 404
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+    def __init__(self, code: StrEnum, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.error_code, self.field, self.message = code, field, message
 

@@ -17,8 +17,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import TextIOBase
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -138,10 +140,25 @@ def supervise(children: list[Child], *, env: Mapping[str, str], out: TextIOBase)
     return 0 if stop.signum is not None else 1
 
 
+def metrics_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """The children's environment with ``PROMETHEUS_MULTIPROC_DIR`` (ADR 0038).
+
+    Gunicorn's workers are processes: prometheus-client counts each one's
+    requests in files there and a scrape sums them. The directory (the one
+    given, or ``var/prometheus``) is emptied of the last run's files first.
+    """
+    directory = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or settings.VAR_DIR / "prometheus")
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    return {**env, "PROMETHEUS_MULTIPROC_DIR": str(directory)}
+
+
 def serve(
     *, bind: str, web_workers: int, with_worker: bool, env: Mapping[str, str], out: TextIOBase
 ) -> int:
     """Start web (and worker) children and supervise them; the exit status."""
+    env = metrics_environment(env)
     children = [web_child(bind, web_workers)]
     if with_worker:
         children.append(worker_child())
