@@ -7,6 +7,8 @@ refuses to read; Django's error handlers and
 :class:`egov.core.middleware.ApiAnswersJsonMiddleware` cover the rest.
 """
 
+from collections.abc import Sequence
+
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -38,14 +40,22 @@ api = PlatformAPI(
 )
 
 
+def field_named(location: Sequence[object]) -> str | None:
+    """The field as the client sent it: ``("body", "body", "note")`` is ``note``.
+
+    Ninja's location starts with where the value was (query, path, form, body);
+    a JSON body adds the view's parameter name, which the client never sees.
+    """
+    parts = [str(part) for part in location]
+    inside = parts[2:] if parts[:1] == ["body"] and len(parts) > 2 else parts[1:]
+    return ".".join(inside) or None
+
+
 @api.exception_handler(ValidationError)
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """400 with each field and its reason; the first one also as ``message`` and ``field``."""
     errors = [
-        {
-            "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
-            "reason": err.get("msg", "invalid"),
-        }
+        {"field": field_named(err.get("loc", ())), "reason": err.get("msg", "invalid")}
         for err in exc.errors
     ]
     first = errors[0] if errors else {"field": None, "reason": "invalid input"}

@@ -21,11 +21,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Form, Router, Schema, Status
 from ninja.security import django_auth
 
-from egov.core.api_errors import ErrorOut, RateLimitedOut
 from egov.approvals import selectors, services
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.models import Case
 from egov.approvals.services.supplements import MISSING_MAX
+from egov.core.api_errors import ErrorOut, RateLimitedOut
 from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText, NameText, NoteText
 from egov.core.services.security import submitter_address
@@ -50,12 +50,6 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.DUPLICATE_RECEIPT: 409,
     ErrorCode.DUPLICATE_LICENCE: 409,
 }
-
-
-
-
-
-
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -211,17 +205,40 @@ def uploaded(request: HttpRequest) -> dict[str, list[Any]]:
     return {code: request.FILES.getlist(code) for code in request.FILES}
 
 
+# The application as sent: the form's fields as JSON text, and the materials' files.
+APPLICATION_BODY = {
+    "type": "object",
+    "required": ["item_code"],
+    "properties": {
+        "item_code": {"type": "string", "maxLength": CODE_MAX},
+        "form": {
+            "type": "string",
+            "maxLength": FORM_JSON_MAX,
+            "default": "{}",
+            "contentMediaType": "application/json",
+            "description": "the form's fields as a JSON object, keyed by the guide's field codes",
+        },
+    },
+    "additionalProperties": {
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "description": "one file field per material, named by the material's code",
+    },
+}
+
+
 @router.post(
     "/cases",
     response={201: CaseOut, **ERRORS, 429: RateLimitedOut},
     auth=django_auth,
     openapi_extra={
+        "requestBody": {"content": {"multipart/form-data": {"schema": APPLICATION_BODY}}},
         "responses": {
             429: {
                 "description": "too many applications from this account or address",
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}},
             }
-        }
+        },
     },
 )
 @answers_approval_errors

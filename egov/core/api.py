@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyHeader
+from pydantic import WithJsonSchema
 
 from egov.core.api_errors import BadInputOut, ErrorOut
 from egov.core.errors import ErrorCode, ForbiddenError, InvalidInputError, NotFoundError
@@ -30,6 +31,12 @@ from egov.core.selectors.people import roles_of
 from egov.core.services.apikeys import authenticate_api_key
 
 router = Router(tags=["core"])
+
+# What the document says of codes the selectors check themselves (with their own error
+# codes, so these are declared in the schema only, not validated twice).
+REGION_CODE = {"type": "string", "pattern": "^[0-9]{6}$", "description": "GB/T 2260 code"}
+RegionCode = Annotated[str, WithJsonSchema(REGION_CODE)]
+OrganisationKind = Annotated[str, WithJsonSchema({"enum": list(Organisation.Kind.values)})]
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -116,7 +123,7 @@ def require_view(request: HttpRequest, action: str, obj: Any = None) -> None:
 
 @router.get("/regions", response={200: list[RegionOut], **ERRORS})
 @answers_core_errors
-def list_regions(request: HttpRequest, parent: str | None = None) -> Any:
+def list_regions(request: HttpRequest, parent: RegionCode | None = None) -> Any:
     """The province and its prefecture-level divisions, or the children of ``parent``."""
     require_view(request, "region.view")
     if parent is None:
@@ -126,7 +133,7 @@ def list_regions(request: HttpRequest, parent: str | None = None) -> Any:
 
 @router.get("/regions/{code}", response={200: RegionDetailOut, **ERRORS})
 @answers_core_errors
-def get_region(request: HttpRequest, code: str) -> Any:
+def get_region(request: HttpRequest, code: RegionCode) -> Any:
     """One division (current or historical) with its chain of ancestors."""
     region = region_selectors.get_region(code)
     require_view(request, "region.view", region)
@@ -135,7 +142,7 @@ def get_region(request: HttpRequest, code: str) -> Any:
 
 @router.get("/regions/{code}/children", response={200: list[RegionOut], **ERRORS})
 @answers_core_errors
-def region_children(request: HttpRequest, code: str, historical: bool = False) -> Any:
+def region_children(request: HttpRequest, code: RegionCode, historical: bool = False) -> Any:
     """The divisions directly under ``code``; ``historical=true`` adds former codes."""
     region = region_selectors.get_region(code)
     require_view(request, "region.view", region)
@@ -147,8 +154,8 @@ def region_children(request: HttpRequest, code: str, historical: bool = False) -
 @paginated
 def list_organisations(
     request: HttpRequest,
-    region: str | None = None,
-    kind: str | None = None,
+    region: RegionCode | None = None,
+    kind: OrganisationKind | None = None,
     parent: str | None = None,
 ) -> Any:
     """Organisations, filtered by region code, kind and parent organisation code."""

@@ -37,10 +37,6 @@ STATUS_OF = {
 }
 
 
-
-
-
-
 PROBLEMS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -102,8 +98,12 @@ class NoticeOut(Schema):
 SupervisionText = Annotated[str, Field(max_length=findings.MAX_TEXT)]
 
 
+# Working days a department is given to answer (findings.clean_due_days refuses others).
+DueDays = Annotated[int, Field(ge=1, le=findings.MAX_DUE_DAYS)]
+
+
 class NoticeIn(Schema):
-    due_days: int
+    due_days: DueDays
     instructions: SupervisionText
 
 
@@ -114,7 +114,7 @@ class ResponseIn(Schema):
 
 class ReviewIn(Schema):
     note: SupervisionText = ""
-    due_days: int | None = None
+    due_days: DueDays | None = None
 
 
 class ReasonIn(Schema):
@@ -123,7 +123,7 @@ class ReasonIn(Schema):
 
 class ComplaintIn(Schema):
     case_number: str = Field(..., max_length=complaints.NUMBER_MAX)
-    category: str = Field(..., max_length=complaints.NUMBER_MAX)
+    category: str = Field(..., json_schema_extra={"enum": list(complaints.CATEGORIES)})
     text: str = Field(..., max_length=complaints.TEXT_MAX)
     contact: str = Field("", max_length=complaints.CONTACT_MAX)
 

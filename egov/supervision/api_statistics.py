@@ -22,10 +22,6 @@ from egov.supervision.warning_alerts import department_warnings
 router = Router(tags=["supervision"])
 
 
-
-
-
-
 class FiguresOut(Schema):
     key: str
     code: str

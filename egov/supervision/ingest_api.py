@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 
-from egov.core.api_errors import ErrorOut
 from egov.core.api import ApiKeyAuth
+from egov.core.api_errors import ErrorOut
 from egov.core.models import ExternalSystem
 from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.ingest import MAX_BATCH, ingest_events
@@ -46,10 +46,6 @@ class BatchOut(Schema):
     cases: int
     items: int
     results: list[EventResultOut]
-
-
-
-
 
 
 def parse_batch(body: bytes) -> list[Any]:
@@ -78,6 +74,9 @@ def parse_batch(body: bytes) -> list[Any]:
     return events
 
 
+EVENT_LIST = {"type": "array", "minItems": 1, "maxItems": MAX_BATCH, "items": {"type": "object"}}
+
+
 @router.post(
     "/events",
     auth=ApiKeyAuth(),
@@ -89,11 +88,16 @@ def parse_batch(body: bytes) -> list[Any]:
             "content": {
                 "application/json": {
                     "schema": {
-                        "description": "A JSON array of at most 1,000 case events "
+                        "description": "A JSON array of 1 to 1,000 case events "
                         '(docs/case-events.schema.json), or {"events": [...]}.',
-                        "type": "array",
-                        "maxItems": MAX_BATCH,
-                        "items": {"type": "object"},
+                        "oneOf": [
+                            EVENT_LIST,
+                            {
+                                "type": "object",
+                                "properties": {"events": EVENT_LIST},
+                                "required": ["events"],
+                            },
+                        ],
                     }
                 }
             },

@@ -64,8 +64,12 @@ VERIFY_ERRORS = {400: ErrorOut, 413: ErrorOut}
 
 
 class VerifyIn(Schema):
-    payload: str = Field(description="the signed bytes, base64")
-    signature: str = Field(description="the detached CMS SignedData (.p7s), base64 of DER")
+    # minLength is declared, not validated here: the verifier refuses an empty field itself.
+    payload: str = Field(description="the signed bytes, base64", json_schema_extra={"minLength": 1})
+    signature: str = Field(
+        description="the detached CMS SignedData (.p7s), base64 of DER",
+        json_schema_extra={"minLength": 1},
+    )
 
 
 class VerdictOut(Schema):

@@ -42,7 +42,12 @@ class TrustError(ValueError):
     def as_dict(self) -> dict[str, object]:
         """The API's error body in core's format (egov.core.api_errors, not imported: pure)."""
         errors = [{"field": self.field, "reason": self.reason}]
-        return {"code": str(self.code), "message": self.reason, "field": self.field, "errors": errors}
+        return {
+            "code": str(self.code),
+            "message": self.reason,
+            "field": self.field,
+            "errors": errors,
+        }
 
 
 def invalid(field: str, reason: str) -> TrustError:

@@ -135,7 +135,7 @@ def test_the_api_refuses_a_huge_note_with_400_and_writes_nothing(submitted_case,
         )
     assert response.status_code == 400
     body = response.json()
-    assert (body["code"], body["field"]) == ("invalid_input", "body.note")
+    assert (body["code"], body["field"]) == ("invalid_input", "note")
     assert "at most 2000 characters" in body["errors"][0]["reason"]
     assert "at most 2000 characters" in body["message"]
 

@@ -136,5 +136,7 @@ def test_the_endpoint_is_documented_with_its_body(db):
     schema = Client().get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/supervision/events"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
-    assert body["maxItems"] == MAX_BATCH
+    as_list, as_object = body["oneOf"]
+    assert (as_list["minItems"], as_list["maxItems"]) == (1, MAX_BATCH)
+    assert as_object["properties"]["events"] == as_list
     assert operation["security"]
