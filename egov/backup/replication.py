@@ -11,6 +11,7 @@ Run this way, with no encryption configured, the replica is not encrypted: prote
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 
 RESTORE_TIMEOUT = 3600
 LIST_TIMEOUT = 120
+# ``litestream ltx`` gives each file's time in whole seconds.
+LISTING_RESOLUTION = dt.timedelta(seconds=1)
 
 
 class ReplicationError(RuntimeError):
@@ -74,12 +77,31 @@ def restore(location: str, output: Path, *, moment: dt.datetime | None = None) -
     run([*argv, replica_url(location)], RESTORE_TIMEOUT)
 
 
-def newest_point(location: str) -> dt.datetime | None:
-    """When the replica's newest transaction file was written (its recovery point)."""
-    output = run([program(), "ltx", replica_url(location)], LIST_TIMEOUT)
-    created = []
-    for line in output.splitlines()[1:]:
-        fields = line.split()
-        if len(fields) >= 5:
-            created.append(dt.datetime.fromisoformat(fields[4].replace("Z", "+00:00")))
-    return max(created, default=None)
+def newest_point(location: str, *, timeout: float = LIST_TIMEOUT) -> dt.datetime | None:
+    """When the replica's newest transaction file was written (its recovery point).
+
+    Over every compaction level: Litestream drops level-0 files after a few
+    minutes, once they are compacted into the higher levels.
+    """
+    output = run([program(), "ltx", "-level", "all", "-json", replica_url(location)], timeout)
+    return newest_timestamp(output)
+
+
+def newest_timestamp(listing: str) -> dt.datetime | None:
+    """The newest ``timestamp`` of ``litestream ltx -json``'s files; None for an empty replica."""
+    files = json.loads(listing) or []
+    stamps = [dt.datetime.fromisoformat(str(f["timestamp"]).replace("Z", "+00:00")) for f in files]
+    return max(stamps, default=None)
+
+
+def last_write(database: Path) -> dt.datetime | None:
+    """When the SQLite database (its file or its write-ahead log) was last written; None if absent.
+
+    In WAL mode every commit appends to ``-wal``; a checkpoint writes the main file.
+    """
+    stamps = [
+        path.stat().st_mtime
+        for path in (database, database.with_name(database.name + "-wal"))
+        if path.exists()
+    ]
+    return dt.datetime.fromtimestamp(max(stamps), dt.UTC) if stamps else None
