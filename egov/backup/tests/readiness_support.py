@@ -38,7 +38,7 @@ def replica_positions(
     last_write: dt.datetime | None,
 ) -> None:
     """The replica's newest point and the database's last write, as Litestream would say."""
-    monkeypatch.setattr(replication, "newest_point", lambda location, timeout: newest_point)
+    monkeypatch.setattr(replication, "newest_point", lambda location, timeout=0: newest_point)
     monkeypatch.setattr(replication, "last_write", lambda database: last_write)
 
 
