@@ -95,13 +95,14 @@ def newest_timestamp(listing: str) -> dt.datetime | None:
 
 
 def last_write(database: Path) -> dt.datetime | None:
-    """When the SQLite database (its file or its write-ahead log) was last written; None if absent.
+    """When the SQLite database last took a commit, as far as its files say; None if absent.
 
-    In WAL mode every commit appends to ``-wal``; a checkpoint writes the main file.
+    In WAL mode every commit is appended to ``-wal``, so its modification time
+    is the last commit's (a checkpoint only copies committed pages into the main
+    file, which is why that file's time is used only when there is no log).
     """
-    stamps = [
-        path.stat().st_mtime
-        for path in (database, database.with_name(database.name + "-wal"))
-        if path.exists()
-    ]
-    return dt.datetime.fromtimestamp(max(stamps), dt.UTC) if stamps else None
+    log = database.with_name(database.name + "-wal")
+    for path in (log, database):
+        if path.exists():
+            return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    return None

@@ -58,13 +58,21 @@ def test_newest_timestamp_of_every_level_of_the_listing() -> None:
     assert replication.newest_timestamp("[]") is None
 
 
-def test_last_write_is_the_newer_of_the_file_and_its_log(tmp_path: Path) -> None:
+def test_last_write_is_the_logs_time_not_a_later_checkpoints(tmp_path: Path) -> None:
     database = tmp_path / "egov.sqlite3"
     database.write_bytes(b"")
     log = tmp_path / "egov.sqlite3-wal"
     log.write_bytes(b"")
-    os.utime(database, (NOW.timestamp() - 60, NOW.timestamp() - 60))
-    os.utime(log, (NOW.timestamp() - 5, NOW.timestamp() - 5))
+    os.utime(log, (NOW.timestamp() - 60, NOW.timestamp() - 60))
+    os.utime(database, (NOW.timestamp() - 5, NOW.timestamp() - 5))  # a checkpoint, no commit
+
+    assert replication.last_write(database) == NOW - dt.timedelta(seconds=60)
+
+
+def test_without_a_log_the_database_files_time(tmp_path: Path) -> None:
+    database = tmp_path / "egov.sqlite3"
+    database.write_bytes(b"")
+    os.utime(database, (NOW.timestamp() - 5, NOW.timestamp() - 5))
 
     assert replication.last_write(database) == NOW - dt.timedelta(seconds=5)
     assert replication.last_write(tmp_path / "absent.sqlite3") is None
