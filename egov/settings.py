@@ -299,6 +299,8 @@ EGOV_BACKUP_REPOSITORIES = [
 ]
 # Continuous replication of SQLite with Litestream (B.1): a directory or s3:// URL; off if unset.
 EGOV_BACKUP_REPLICA = env("EGOV_BACKUP_REPLICA")
+# /readyz fails when the replica may lack commits older than this (ADR 0043).
+EGOV_BACKUP_REPLICA_MAX_LAG_SECONDS = float(env("EGOV_BACKUP_REPLICA_MAX_LAG_SECONDS", "60"))
 EGOV_BACKUP_SCRATCH_DIR = Path(env("EGOV_BACKUP_SCRATCH_DIR") or VAR_DIR / "backup").resolve()
 EGOV_BACKUP_RPO_HOURS = float(env("EGOV_BACKUP_RPO_HOURS", "24"))
 EGOV_BACKUP_VERIFIED_MAX_AGE_HOURS = float(env("EGOV_BACKUP_VERIFIED_MAX_AGE_HOURS", "48"))

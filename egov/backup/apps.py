@@ -10,7 +10,8 @@ class BackupConfig(AppConfig):
     verbose_name = "容灾备份 Backup"
 
     def ready(self) -> None:
-        """Plug into core's permission table and workbench menu (ADR 0013)."""
+        """Plug into core's permissions, menu, readiness checks and gauges (ADR 0013, 0043)."""
+        from egov.backup import readiness
         from egov.core.menu import MenuEntry, register_menu_entry
         from egov.core.policy import ADMINISTRATOR, register_action
 
@@ -23,3 +24,4 @@ class BackupConfig(AppConfig):
                 _("备份快照、校验、恢复演练与 RPO/RTO"),
             )
         )
+        readiness.register()

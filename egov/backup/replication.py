@@ -11,6 +11,7 @@ Run this way, with no encryption configured, the replica is not encrypted: prote
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 
 RESTORE_TIMEOUT = 3600
 LIST_TIMEOUT = 120
+# ``litestream ltx`` gives each file's time in whole seconds.
+LISTING_RESOLUTION = dt.timedelta(seconds=1)
 
 
 class ReplicationError(RuntimeError):
@@ -74,12 +77,32 @@ def restore(location: str, output: Path, *, moment: dt.datetime | None = None) -
     run([*argv, replica_url(location)], RESTORE_TIMEOUT)
 
 
-def newest_point(location: str) -> dt.datetime | None:
-    """When the replica's newest transaction file was written (its recovery point)."""
-    output = run([program(), "ltx", replica_url(location)], LIST_TIMEOUT)
-    created = []
-    for line in output.splitlines()[1:]:
-        fields = line.split()
-        if len(fields) >= 5:
-            created.append(dt.datetime.fromisoformat(fields[4].replace("Z", "+00:00")))
-    return max(created, default=None)
+def newest_point(location: str, *, timeout: float = LIST_TIMEOUT) -> dt.datetime | None:
+    """When the replica's newest transaction file was written (its recovery point).
+
+    Over every compaction level: Litestream drops level-0 files after a few
+    minutes, once they are compacted into the higher levels.
+    """
+    output = run([program(), "ltx", "-level", "all", "-json", replica_url(location)], timeout)
+    return newest_timestamp(output)
+
+
+def newest_timestamp(listing: str) -> dt.datetime | None:
+    """The newest ``timestamp`` of ``litestream ltx -json``'s files; None for an empty replica."""
+    files = json.loads(listing) or []
+    stamps = [dt.datetime.fromisoformat(str(f["timestamp"]).replace("Z", "+00:00")) for f in files]
+    return max(stamps, default=None)
+
+
+def last_write(database: Path) -> dt.datetime | None:
+    """When the SQLite database last took a commit, as far as its files say; None if absent.
+
+    In WAL mode every commit is appended to ``-wal``, so its modification time
+    is the last commit's (a checkpoint only copies committed pages into the main
+    file, which is why that file's time is used only when there is no log).
+    """
+    log = database.with_name(database.name + "-wal")
+    for path in (log, database):
+        if path.exists():
+            return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    return None

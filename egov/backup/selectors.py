@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import QuerySet
 
-from egov.backup import health
+from egov.backup import database, health, replication
 from egov.backup.models import Drill, Snapshot
 
 
@@ -42,3 +44,20 @@ def backup_state() -> health.State:
 
 def backup_findings(now: dt.datetime) -> list[health.Finding]:
     return health.assess(backup_state(), now, targets())
+
+
+# How long /readyz and /metrics wait for ``litestream ltx`` (an S3 listing) at most.
+REPLICA_LIST_TIMEOUT = 10
+
+
+def replica_configured() -> bool:
+    """A Litestream replica is set and the database is SQLite (the only one it replicates)."""
+    default = connections["default"].settings_dict
+    return bool(settings.EGOV_BACKUP_REPLICA) and database.engine_of(default) == database.SQLITE
+
+
+def replication_lag(now: dt.datetime) -> float | None:
+    """Seconds of commits the replica may lack (``health.replication_lag``); None: it is empty."""
+    newest = replication.newest_point(settings.EGOV_BACKUP_REPLICA, timeout=REPLICA_LIST_TIMEOUT)
+    written = replication.last_write(Path(connections["default"].settings_dict["NAME"]))
+    return health.replication_lag(newest, written, now, replication.LISTING_RESOLUTION)

@@ -8,13 +8,14 @@ read is left out, and ``egov_monitoring_source_up`` says which source failed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from egov.core import health as registry
 from egov.monitoring import selectors
 from egov.monitoring.models import Incident, ProbedSystem
 
@@ -88,6 +89,26 @@ def system_families() -> list[GaugeMetricFamily]:
     return [up, seconds, expiry]
 
 
+def gauge_families(gauges: list[registry.Gauge]) -> list[GaugeMetricFamily]:
+    """An app's registered gauges as Prometheus families."""
+    families = []
+    for gauge in gauges:
+        family = GaugeMetricFamily(gauge.name, gauge.documentation, labels=list(gauge.labels))
+        for values, value in gauge.samples:
+            family.add_metric(list(values), value)
+        families.append(family)
+    return families
+
+
+def reading(source: registry.GaugeSource) -> Callable[[], list[GaugeMetricFamily]]:
+    return lambda: gauge_families(source())
+
+
+def registered_sources() -> dict[str, Callable[[], list[GaugeMetricFamily]]]:
+    """The gauge sources apps registered with core (backup, ...), by name."""
+    return {name: reading(source) for name, source in registry.gauge_sources()}
+
+
 SOURCES = {
     "outbox": outbox_families,
     "queue": queue_families,
@@ -97,7 +118,7 @@ SOURCES = {
 
 
 class DatabaseCollector(Collector):
-    """Outbox lag, dead letters, queue depth and open incidents, read at scrape time."""
+    """Outbox, queue, incidents, systems, and the apps' registered gauges, read at scrape time."""
 
     def describe(self) -> list[GaugeMetricFamily]:
         return []  # names are not known before reading; nothing is read at registration
@@ -108,7 +129,7 @@ class DatabaseCollector(Collector):
             "1 if the source could be read at this scrape.",
             labels=["source"],
         )
-        for name, read in SOURCES.items():
+        for name, read in (SOURCES | registered_sources()).items():
             try:
                 families = read()
             except Exception:  # one unreadable source must not hide the others

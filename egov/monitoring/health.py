@@ -1,5 +1,8 @@
 """Readiness checks (就绪检查): database, job queue, outbox lag, free disk space.
 
+Then the checks other apps registered with core (``egov.core.health``: backup
+age and replication lag, ADR 0043), each under its registered name.
+
 Each check answers a :class:`CheckResult` with its figures; one that raises is
 a failed check naming the error, so ``/readyz`` always answers. Liveness
 (``/healthz``) needs none of them: the process answering is the whole test.
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from egov.core import health as registry
 from egov.monitoring import selectors
 
 MEGABYTE = 1024 * 1024
@@ -94,14 +98,28 @@ CHECKS: tuple[Callable[[], CheckResult], ...] = (
 )
 
 
+def failed(name: str, exc: Exception) -> CheckResult:
+    return CheckResult(name, False, {"error": f"{type(exc).__name__}: {exc}"[:500]})
+
+
 def run_check(check: Callable[[], CheckResult]) -> CheckResult:
     name = check.__name__.removeprefix("check_")
     try:
         return check()
     except Exception as exc:  # a failed dependency is a failed check, never a 500
-        return CheckResult(name, False, {"error": f"{type(exc).__name__}: {exc}"[:500]})
+        return failed(name, exc)
+
+
+def run_registered(name: str, check: registry.ReadinessCheck) -> CheckResult:
+    """An app's registered check, as a result under its name; one that raises fails."""
+    try:
+        answer = check()
+    except Exception as exc:  # an app's broken check is a failed check, never a 500
+        return failed(name, exc)
+    return CheckResult(name, answer.ok, dict(answer.figures))
 
 
 def readiness() -> list[CheckResult]:
-    """Every readiness check, in order."""
-    return [run_check(check) for check in CHECKS]
+    """Every readiness check, monitoring's own first, then those apps registered."""
+    own = [run_check(check) for check in CHECKS]
+    return own + [run_registered(name, check) for name, check in registry.readiness_checks()]

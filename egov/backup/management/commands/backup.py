@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from egov.backup import replication, restic
 from egov.backup.alerts import describe
-from egov.backup.selectors import backup_findings
+from egov.backup.selectors import backup_findings, replica_configured, replication_lag
 from egov.backup.services import (
     BackupError,
     apply_retention,
@@ -163,6 +163,11 @@ class Command(BaseCommand):
             newest = replication.newest_point(settings.EGOV_BACKUP_REPLICA)
             age = f"{(timezone.now() - newest).total_seconds():.0f} s old" if newest else "empty"
             self.stdout.write(f"replica {settings.EGOV_BACKUP_REPLICA}: newest point {age}")
+        if replica_configured():
+            lag = replication_lag(timezone.now())
+            self.stdout.write(
+                "replication lag: " + ("no replicated point" if lag is None else f"{lag:.0f} s")
+            )
 
     def do_replicate(self, options: dict[str, Any]) -> None:
         """Become the Litestream daemon (for systemd or a container; stops on SIGTERM)."""
