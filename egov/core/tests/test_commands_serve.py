@@ -82,7 +82,8 @@ class Server:
 
     def get(self, path: str) -> tuple[int, str]:
         url = f"http://127.0.0.1:{self.port}{path}"
-        with urllib.request.urlopen(url, timeout=10) as response:
+        # Generous: the first request imports the whole site, slow on a loaded machine.
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, response.read().decode("utf-8")
 
     def stop(self) -> None:
