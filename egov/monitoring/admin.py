@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from egov.monitoring.models import ProbedSystem
+from egov.monitoring.services import PROBE_FIELDS
 
 
 @admin.register(ProbedSystem)
@@ -12,12 +13,4 @@ class ProbedSystemAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "target", "is_active", "last_ok", "last_checked_at"]
     list_filter = ["kind", "is_active", "last_ok"]
     search_fields = ["code", "name", "target"]
-    readonly_fields = [
-        "last_checked_at",
-        "last_ok",
-        "last_seconds",
-        "last_status_code",
-        "last_error",
-        "failing_since",
-        "certificate_expires",
-    ]
+    readonly_fields = PROBE_FIELDS  # written by the probes, never by hand

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -51,36 +53,33 @@ def back_to_list(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(f"/monitoring/incidents/{suffix}")
 
 
+def handle(
+    request: HttpRequest, incident_id: int, step: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run ``step`` (a service taking actor, incident_id, note) and say how it went."""
+    user = staff_or_refuse(request, HANDLE_INCIDENTS)
+    try:
+        step(actor=user, incident_id=incident_id, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, done % {"id": incident_id})
+    return back_to_list(request)
+
+
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, incident_id: int) -> HttpResponse:
     """确认: the incident is being looked into."""
-    user = staff_or_refuse(request, HANDLE_INCIDENTS)
-    try:
-        services.acknowledge_incident(
-            actor=user, incident_id=incident_id, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("已确认安全事件 #%(id)s。") % {"id": incident_id})
-    return back_to_list(request)
+    done = _("已确认安全事件 #%(id)s。")
+    return handle(request, incident_id, services.acknowledge_incident, done)
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, incident_id: int) -> HttpResponse:
     """关闭: handled, with a note saying how."""
-    user = staff_or_refuse(request, HANDLE_INCIDENTS)
-    try:
-        services.close_incident(
-            actor=user, incident_id=incident_id, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("已关闭安全事件 #%(id)s。") % {"id": incident_id})
-    return back_to_list(request)
+    return handle(request, incident_id, services.close_incident, _("已关闭安全事件 #%(id)s。"))
 
 
 @login_required
