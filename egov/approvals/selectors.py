@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from egov.approvals import clock, permissions
 from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
-from egov.approvals.models import Case, ServiceItem, Suspension, TimelineEntry
+from egov.approvals.materials import presentation
+from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
 from egov.approvals.workflow import OPEN, allowed_actions
 from egov.core.permissions import scopes_for
 from egov.core.selectors.calendar import get_working_calendar
@@ -269,9 +270,19 @@ def workbench_queue(
     return rows
 
 
-def case_materials(case: Case) -> list[Any]:
+@dataclass(frozen=True)
+class ShownMaterial:
+    """A material as the case page lists it: the row and how its file is shown."""
+
+    material: CaseMaterial
+    viewer: str  # "frame" (PDF), "image", or "" (downloaded)
+    is_ofd: bool
+
+
+def case_materials(case: Case) -> list[ShownMaterial]:
     """The case's uploaded materials, application first, then each supplement round."""
-    return list(case.case_materials.order_by("round", "material_code", "id"))
+    rows = case.case_materials.order_by("round", "material_code", "id")
+    return [ShownMaterial(m, presentation(m.file_type).viewer, m.file_type == "ofd") for m in rows]
 
 
 def case_payments(case: Case) -> list[Any]:
