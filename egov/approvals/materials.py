@@ -6,6 +6,7 @@ type, OFD included, is downloaded, since browsers cannot show it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 CONTENT_TYPES = {
@@ -33,3 +34,12 @@ def presentation(file_type: str) -> Presentation:
     inline = kind in SHOWN_INLINE
     viewer = ("image" if kind in IMAGES else "frame") if inline else ""
     return Presentation(CONTENT_TYPES.get(kind, "application/octet-stream"), inline, viewer)
+
+
+def upload_key(position: int, entry: Mapping[str, str]) -> str:
+    """The form field a requested material is uploaded under: its code, or ``extra-<n>``.
+
+    ``position`` counts the notice's entries from 1, so a free item (no code)
+    keeps its place in the one notice.
+    """
+    return entry.get("code") or f"extra-{position}"

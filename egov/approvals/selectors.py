@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from egov.approvals import clock, permissions
 from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
-from egov.approvals.materials import presentation
+from egov.approvals.materials import presentation, upload_key
 from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
 from egov.approvals.workflow import OPEN, allowed_actions
 from egov.core.permissions import scopes_for
@@ -283,6 +283,32 @@ def case_materials(case: Case) -> list[ShownMaterial]:
     """The case's uploaded materials, application first, then each supplement round."""
     rows = case.case_materials.order_by("round", "material_code", "id")
     return [ShownMaterial(m, presentation(m.file_type).viewer, m.file_type == "ofd") for m in rows]
+
+
+@dataclass(frozen=True)
+class SupplementNotice:
+    """The open 补正 notice (一次性告知): everything asked for at once, each with its reason."""
+
+    sequence: int
+    sent_at: dt.datetime
+    note: str
+    entries: list[dict[str, str]]  # key (the upload field), code, name, reason
+
+
+def supplement_notice(case: Case) -> SupplementNotice | None:
+    """The notice the case is waiting on, or None when no 补正 is open."""
+    suspension = (
+        case.suspensions.filter(kind=Suspension.Kind.SUPPLEMENT, ended_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    if suspension is None:
+        return None
+    entries = [
+        {**entry, "key": upload_key(position, entry)}
+        for position, entry in enumerate(suspension.missing, start=1)
+    ]
+    return SupplementNotice(suspension.sequence, suspension.started_at, suspension.reason, entries)
 
 
 def case_payments(case: Case) -> list[Any]:

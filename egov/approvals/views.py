@@ -106,6 +106,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "materials": selectors.case_materials(case),
         "payments": selectors.case_payments(case),
         "actions": selectors.next_actions(case),
+        "notice": selectors.supplement_notice(case),
+        "free_item_rows": range(1, FREE_ITEM_ROWS + 1),
         "item_materials": case.item.materials,
         "item_fees": case.item.fees,
         "procedures": [(k, v) for k, v in Suspension.Kind.choices if k != "supplement"],
@@ -287,17 +289,26 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 # --- Actions from the case page --------------------------------------------------------
 
 
-def missing_from(text: str) -> list[dict[str, str]]:
-    """Missing materials typed one per line: ``name|reason`` or ``code|name|reason``."""
-    entries = []
-    for line in text.splitlines():
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) == 3:
-            entries.append({"code": parts[0], "name": parts[1], "reason": parts[2]})
-        elif len(parts) == 2:
-            entries.append({"name": parts[0], "reason": parts[1]})
-        elif parts[0]:
-            entries.append({"name": parts[0], "reason": ""})
+FREE_ITEM_ROWS = 3  # blank rows on the checklist for what the item's list lacks
+
+
+def checklist_entries(post: Any) -> list[dict[str, str]]:
+    """The 补正 checklist as the service takes it: each ticked material, then the free items.
+
+    A material with a reason typed counts as ticked, so no reason is dropped
+    silently; a free item counts once it has a name or a reason.
+    """
+    codes = list(post.getlist("missing"))
+    codes += [
+        key.removeprefix("reason-")
+        for key, value in post.items()
+        if key.startswith("reason-") and value.strip() and key.removeprefix("reason-") not in codes
+    ]
+    entries = [{"code": code, "reason": post.get(f"reason-{code}", "")} for code in codes]
+    for row in range(1, FREE_ITEM_ROWS + 1):
+        name, reason = post.get(f"free-name-{row}", ""), post.get(f"free-reason-{row}", "")
+        if name.strip() or reason.strip():
+            entries.append({"name": name, "reason": reason})
     return entries
 
 
@@ -320,7 +331,7 @@ ACTIONS: dict[str, Callable[[User, str, Post, Any], Any]] = {
         actor=u, number=n, reasons=p.get("reasons", "")
     ),
     "request_supplement": lambda u, n, p, f: services.request_supplement(
-        actor=u, number=n, missing=missing_from(p.get("missing", "")), note=p.get("note", "")
+        actor=u, number=n, missing=checklist_entries(p), note=p.get("note", "")
     ),
     "receive_supplement": lambda u, n, p, f: services.receive_supplement(
         actor=u, number=n, files={code: f.getlist(code) for code in f}, note=p.get("note", "")
