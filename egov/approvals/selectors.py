@@ -17,6 +17,7 @@ from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
 from egov.approvals.materials import presentation, upload_key
 from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
 from egov.approvals.workflow import OPEN, allowed_actions
+from egov.core.models import User
 from egov.core.permissions import scopes_for
 from egov.core.selectors.calendar import get_working_calendar
 
@@ -117,8 +118,8 @@ def case_clock(
     )
 
 
-def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
-    """The deadline under the statutory limit (法定时限), with suspensions and extensions."""
+def statutory_clock(case: Case, now: dt.datetime | None = None) -> clock.ClockReading:
+    """The clock under the statutory limit (法定时限), with suspensions and extensions."""
     times = case_times(case)
     statutory = clock.CaseTimes(
         received=times.received,
@@ -128,12 +129,43 @@ def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
         suspensions=times.suspensions,
         extension_days=times.extension_days,
     )
-    return clock.read_clock(statutory, get_working_calendar(), now or timezone.now()).deadline
+    return clock.read_clock(statutory, get_working_calendar(), now or timezone.now())
+
+
+def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
+    """The deadline under the statutory limit (法定时限), with suspensions and extensions."""
+    return statutory_clock(case, now).deadline
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
     """The case's history, oldest first."""
     return list(TimelineEntry.objects.filter(case=case).order_by("occurred_at", "id"))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who took a step, as people know them: a name, an organisation, applicant or not."""
+
+    name: str
+    organisation: str
+    is_applicant: bool
+    is_person: bool
+
+
+def timeline_actors(case: Case, entries: list[TimelineEntry]) -> dict[str, Actor]:
+    """The people behind the timeline's usernames, in one query; the platform's own steps too."""
+    usernames = {entry.actor for entry in entries}
+    people = User.objects.filter(username__in=usernames).select_related("staff__organisation")
+    actors = {}
+    for person in people:
+        staff = getattr(person, "staff", None) if person.kind == User.Kind.STAFF else None
+        applicant = person.pk == case.applicant_id
+        name = person.display_name or (case.applicant_name if applicant else person.username)
+        organisation = staff.organisation.name if staff is not None else ""
+        actors[person.username] = Actor(name, organisation, applicant, True)
+    for username in usernames - set(actors):
+        actors[username] = Actor(username, "", False, False)
+    return actors
 
 
 def next_actions(case: Case) -> list[str]:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from egov.approvals import charts, permissions, selectors, services
+from egov.approvals import charts, permissions, selectors, services, wording
 from egov.approvals.clock import Light
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.materials import presentation
@@ -91,6 +91,20 @@ def queue(request: HtmxRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def timeline_rows(case: Case) -> list[dict[str, Any]]:
+    """The case's history as its users read it: when, which step, who and where from."""
+    entries = selectors.case_timeline(case)
+    actors = selectors.timeline_actors(case, entries)
+    return [
+        {
+            "at": entry.occurred_at,
+            "step": wording.step_name(entry.event_type, entry.data),
+            "actor": wording.actor_words(actors[entry.actor]),
+        }
+        for entry in entries
+    ]
+
+
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A case page (办件详情): timeline, materials, fees, clock and the allowed next actions."""
@@ -101,8 +115,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "case": case,
         "clock": selectors.case_clock(case),
-        "statutory_deadline": selectors.statutory_deadline(case),
-        "timeline": selectors.case_timeline(case),
+        "statutory": selectors.statutory_clock(case),
+        "timeline": timeline_rows(case),
         "materials": selectors.case_materials(case),
         "payments": selectors.case_payments(case),
         "actions": selectors.next_actions(case),
@@ -220,8 +234,15 @@ def guide_page(
         for spec in guide.form_fields
     ]
     materials = [{**m, "error": errors.get(f"materials.{m['code']}")} for m in guide.materials]
+    labels = {f"form.{spec['name']}": spec["label"] for spec in guide.form_fields} | {
+        f"materials.{m['code']}": m["name"] for m in guide.materials
+    }
     context = {
         "guide": guide,
+        "error_summary": [
+            (wording.field_label(field, labels) if field else "", reason)
+            for field, reason in errors.items()
+        ],
         "fields": fields,
         "materials": materials,
         "errors": errors,
@@ -272,7 +293,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             raise PermissionDenied from None
         if exc.code is ErrorCode.RATE_LIMITED:
             return too_many_applications(request, code, exc, values)
-        return guide_page(request, code, errors=exc.fields or {"": exc.message}, values=values)
+        errors = wording.field_reasons(exc) or {"": wording.refusal_sentence(exc)}
+        return guide_page(request, code, errors=errors, values=values)
     messages.info(request, _("申请已提交，办件编号：%(number)s") % {"number": case.number})
     return redirect("approvals:case", number=case.number)
 
@@ -375,6 +397,31 @@ ACTIONS: dict[str, Callable[[User, str, Post, Any], Any]] = {
 }
 
 
+# Where an action's form labels a field otherwise than the general wording does.
+ACTION_FIELD_LABELS = {
+    "accept": {"note": _("受理意见")},
+    "refuse": {"reasons": _("不予受理理由")},
+    "deny": {"reasons": _("不予许可理由")},
+    "withdraw": {"reason": _("撤回原因")},
+    "terminate": {"reason": _("终止理由")},
+}
+
+
+def case_field_labels(request: HttpRequest, number: str, action: str) -> dict[str, str]:
+    """The labels the case page shows for the services' field paths (materials, form)."""
+    try:
+        case = services.access_case(request.user, number, lock=False)
+    except ApprovalError:
+        return {}
+    labels = {key: str(label) for key, label in ACTION_FIELD_LABELS.get(action, {}).items()}
+    labels |= {f"materials.{m['code']}": m["name"] for m in case.item.materials}
+    labels |= {f"form.{f['name']}": f["label"] for f in case.item.form_fields}
+    notice = selectors.supplement_notice(case)
+    for entry in notice.entries if notice else []:
+        labels[f"materials.{entry['key']}"] = entry["name"]
+    return labels
+
+
 @login_required
 @require_POST
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -387,8 +434,9 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except ApprovalError as exc:
         if exc.code is ErrorCode.NOT_FOUND:
             raise Http404 from None
-        details = "；".join(f"{field}: {reason}" for field, reason in exc.fields.items())
-        messages.error(request, f"{_('操作未完成')}（{exc.code.value}）：{exc.message} {details}")
+        messages.error(
+            request, wording.refusal_message(exc, case_field_labels(request, number, action))
+        )
     else:
         messages.info(request, _("操作已完成。"))
     return redirect("approvals:case", number=number)
