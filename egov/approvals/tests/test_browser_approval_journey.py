@@ -98,6 +98,13 @@ def test_citizen_applies_supplements_and_downloads_the_decision(
     assert shown.value.status == 200
     assert shown.value.headers["content-disposition"].startswith("inline")
     assert clerk.locator("#materials iframe").first.is_visible()
+    clerk.get_by_role("button", name="一次性告知补正").click()  # nothing ticked: refused
+    assert (
+        clerk.locator(".alert.error")
+        .inner_text()
+        .startswith("操作未完成：填写内容有误。需补正材料：请至少列出一项需补正的材料")
+    )
+    assert clerk.locator("#case-status").inner_text() == "待受理"
     clerk.get_by_label("经营场所平面布局图", exact=True).check()
     clerk.get_by_label("经营场所平面布局图的补正原因").fill("未标明食品处理区")
     clerk.get_by_label("其他需补正材料 1", exact=True).fill("从业人员健康证明")
@@ -105,6 +112,10 @@ def test_citizen_applies_supplements_and_downloads_the_decision(
     screenshot(clerk, "clerk-checklist")
     clerk.get_by_role("button", name="一次性告知补正").click()
     assert clerk.locator("#case-status").inner_text() == "补正中"
+    assert clerk.locator("#timeline tbody tr td:nth-child(2)").all_inner_texts() == [
+        "提交申请",
+        "补正告知",
+    ]
     screenshot(clerk, "clerk-case-page")
 
     applicant.reload()
