@@ -150,7 +150,8 @@ def test_citizen_applies_supplements_and_downloads_the_decision(
         applicant.locator("#decision-pdf").click()
     document = Path(download_info.value.path()).read_bytes()
     assert document.startswith(b"%PDF-")
-    assert f"Licence {licence}".encode() in document
+    assert f"({licence}) Tj".encode() in document  # after 证照编号 in the footer
+    assert b"Licence" not in document
 
     case, steps = outside_the_event_loop(lambda: stored_case(number))
     assert (case.status, case.supplement_requests, case.licence_number) == ("approved", 1, licence)
