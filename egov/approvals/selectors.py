@@ -17,9 +17,11 @@ from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
 from egov.approvals.materials import presentation, upload_key
 from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
 from egov.approvals.workflow import OPEN, allowed_actions
-from egov.core.models import User
+from egov.core.models import Region, User
 from egov.core.permissions import scopes_for
+from egov.core.regions_data import HEILONGJIANG
 from egov.core.selectors.calendar import get_working_calendar
+from egov.core.selectors.regions import subtree
 
 
 def active_items() -> QuerySet[ServiceItem]:
@@ -85,6 +87,18 @@ def service_guide(code: str) -> ServiceGuide | None:
         contact=item.contact,
         online=item.online,
     )
+
+
+def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The province's current counties (县区) by city (地市), for the region picker."""
+    regions = subtree(HEILONGJIANG).filter(level__gte=Region.Level.PREFECTURE).order_by("code")
+    cities: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for region in regions:
+        if region.level == Region.Level.PREFECTURE:
+            cities[region.code] = (region.name, [])
+        elif region.parent_id in cities:
+            cities[region.parent_id][1].append((region.code, region.name))
+    return [(name, counties) for name, counties in cities.values() if counties]
 
 
 def stop_time(case: Case) -> dt.datetime | None:

@@ -239,6 +239,11 @@ def guide_page(
     }
     context = {
         "guide": guide,
+        "region_groups": (
+            selectors.county_choices()
+            if any(spec["type"] == "region" for spec in guide.form_fields)
+            else []
+        ),
         "error_summary": [
             (wording.field_label(field, labels) if field else "", reason)
             for field, reason in errors.items()

@@ -81,7 +81,7 @@ def test_citizen_applies_supplements_and_downloads_the_decision(
     applicant.goto(f"{base}/approvals/items/{food_item.code}/")
     applicant.get_by_label("经营者名称").fill("老道外小馆")
     applicant.get_by_label("联系电话").fill("13904510000")
-    applicant.get_by_label("经营场所所在区县").fill("230102")
+    applicant.get_by_label("经营场所所在区县").select_option(label="哈尔滨市 道里区")
     applicant.get_by_label("经营项目").select_option("餐饮服务")
     applicant.get_by_label("食品经营许可申请书").set_input_files(scan)
     applicant.get_by_label("经营场所平面布局图").set_input_files(scan)
