@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from egov.approvals.services import save_service_item
 from egov.approvals.tests.conftest import FOOD_ITEM
+from egov.core.testing import shanghai
 
 SAME_DAY_STEPS = [
     {"name": "受理", "role": "clerk", "limit_days": 0},
@@ -13,6 +16,11 @@ SAME_DAY_STEPS = [
     {"name": "决定", "role": "leader", "limit_days": 1},
     {"name": "办结", "role": "clerk", "limit_days": 0},
 ]
+
+
+@pytest.fixture(autouse=True)
+def moment(time_machine):
+    time_machine.move_to(shanghai(2026, 11, 26, 10))
 
 
 def test_steps_without_a_limit_of_their_own_are_done_at_once(client, daoli_market):

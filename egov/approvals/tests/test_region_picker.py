@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov.approvals.tests.conftest import FORM, nothing_written
 from egov.core.models import Region
+from egov.core.testing import shanghai
+
+
+@pytest.fixture(autouse=True)
+def moment(time_machine):
+    time_machine.move_to(shanghai(2026, 11, 26, 10))
 
 
 def picker(page: str) -> str:
