@@ -130,11 +130,22 @@ def draw_signature(canvas: Canvas, decision: Decision, y: float) -> None:
     canvas.setFont(SONG, BODY_SIZE)
     canvas.drawRightString(RIGHT - 16 * mm, y - LINE, decision.authority)
     canvas.drawRightString(RIGHT - 16 * mm, y - 2 * LINE, chinese_date(decision.decided))
-    canvas.setFont("Helvetica", 10)
-    footer = f"Case {decision.case_number}"
-    if decision.approved:
-        footer += f"  Licence {decision.licence_number}"
-    canvas.drawString(LEFT, 20 * mm, footer)
+    x = LEFT
+    for label, number in footer_parts(decision):
+        canvas.setFont(SONG, 10)
+        canvas.drawString(x, 20 * mm, label)
+        x += canvas.stringWidth(label, SONG, 10)
+        canvas.setFont("Helvetica", 10)  # numbers in a Latin font stay searchable in the PDF
+        canvas.drawString(x, 20 * mm, number)
+        x += canvas.stringWidth(number, "Helvetica", 10) + 6 * mm
+
+
+def footer_parts(decision: Decision) -> list[tuple[str, str]]:
+    """The footer's labels and numbers (页脚): 办件编号, and 证照编号 for an approval."""
+    parts = [("办件编号：", decision.case_number)]
+    if decision.approved and decision.licence_number:
+        parts.append(("证照编号：", decision.licence_number))
+    return parts
 
 
 def render_decision(decision: Decision) -> bytes:

@@ -14,10 +14,14 @@ from django.utils import timezone
 
 from egov.approvals import clock, permissions
 from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
-from egov.approvals.models import Case, ServiceItem, Suspension, TimelineEntry
+from egov.approvals.materials import presentation, upload_key
+from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
 from egov.approvals.workflow import OPEN, allowed_actions
+from egov.core.models import Region, User
 from egov.core.permissions import scopes_for
+from egov.core.regions_data import HEILONGJIANG
 from egov.core.selectors.calendar import get_working_calendar
+from egov.core.selectors.regions import subtree
 
 
 def active_items() -> QuerySet[ServiceItem]:
@@ -85,6 +89,18 @@ def service_guide(code: str) -> ServiceGuide | None:
     )
 
 
+def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The province's current counties (县区) by city (地市), for the region picker."""
+    regions = subtree(HEILONGJIANG).filter(level__gte=Region.Level.PREFECTURE).order_by("code")
+    cities: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for region in regions:
+        if region.level == Region.Level.PREFECTURE:
+            cities[region.code] = (region.name, [])
+        elif region.parent_id in cities:
+            cities[region.parent_id][1].append((region.code, region.name))
+    return [(name, counties) for name, counties in cities.values() if counties]
+
+
 def stop_time(case: Case) -> dt.datetime | None:
     """When the case's clock stopped: the decision, refusal, withdrawal or termination."""
     if case.status_enum in OPEN:
@@ -116,8 +132,8 @@ def case_clock(
     )
 
 
-def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
-    """The deadline under the statutory limit (法定时限), with suspensions and extensions."""
+def statutory_clock(case: Case, now: dt.datetime | None = None) -> clock.ClockReading:
+    """The clock under the statutory limit (法定时限), with suspensions and extensions."""
     times = case_times(case)
     statutory = clock.CaseTimes(
         received=times.received,
@@ -127,12 +143,43 @@ def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
         suspensions=times.suspensions,
         extension_days=times.extension_days,
     )
-    return clock.read_clock(statutory, get_working_calendar(), now or timezone.now()).deadline
+    return clock.read_clock(statutory, get_working_calendar(), now or timezone.now())
+
+
+def statutory_deadline(case: Case, now: dt.datetime | None = None) -> dt.date:
+    """The deadline under the statutory limit (法定时限), with suspensions and extensions."""
+    return statutory_clock(case, now).deadline
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
     """The case's history, oldest first."""
     return list(TimelineEntry.objects.filter(case=case).order_by("occurred_at", "id"))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who took a step, as people know them: a name, an organisation, applicant or not."""
+
+    name: str
+    organisation: str
+    is_applicant: bool
+    is_person: bool
+
+
+def timeline_actors(case: Case, entries: list[TimelineEntry]) -> dict[str, Actor]:
+    """The people behind the timeline's usernames, in one query; the platform's own steps too."""
+    usernames = {entry.actor for entry in entries}
+    people = User.objects.filter(username__in=usernames).select_related("staff__organisation")
+    actors = {}
+    for person in people:
+        staff = getattr(person, "staff", None) if person.kind == User.Kind.STAFF else None
+        applicant = person.pk == case.applicant_id
+        name = person.display_name or (case.applicant_name if applicant else person.username)
+        organisation = staff.organisation.name if staff is not None else ""
+        actors[person.username] = Actor(name, organisation, applicant, True)
+    for username in usernames - set(actors):
+        actors[username] = Actor(username, "", False, False)
+    return actors
 
 
 def next_actions(case: Case) -> list[str]:
@@ -269,9 +316,45 @@ def workbench_queue(
     return rows
 
 
-def case_materials(case: Case) -> list[Any]:
+@dataclass(frozen=True)
+class ShownMaterial:
+    """A material as the case page lists it: the row and how its file is shown."""
+
+    material: CaseMaterial
+    viewer: str  # "frame" (PDF), "image", or "" (downloaded)
+    is_ofd: bool
+
+
+def case_materials(case: Case) -> list[ShownMaterial]:
     """The case's uploaded materials, application first, then each supplement round."""
-    return list(case.case_materials.order_by("round", "material_code", "id"))
+    rows = case.case_materials.order_by("round", "material_code", "id")
+    return [ShownMaterial(m, presentation(m.file_type).viewer, m.file_type == "ofd") for m in rows]
+
+
+@dataclass(frozen=True)
+class SupplementNotice:
+    """The open 补正 notice (一次性告知): everything asked for at once, each with its reason."""
+
+    sequence: int
+    sent_at: dt.datetime
+    note: str
+    entries: list[dict[str, str]]  # key (the upload field), code, name, reason
+
+
+def supplement_notice(case: Case) -> SupplementNotice | None:
+    """The notice the case is waiting on, or None when no 补正 is open."""
+    suspension = (
+        case.suspensions.filter(kind=Suspension.Kind.SUPPLEMENT, ended_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    if suspension is None:
+        return None
+    entries = [
+        {**entry, "key": upload_key(position, entry)}
+        for position, entry in enumerate(suspension.missing, start=1)
+    ]
+    return SupplementNotice(suspension.sequence, suspension.started_at, suspension.reason, entries)
 
 
 def case_payments(case: Case) -> list[Any]:

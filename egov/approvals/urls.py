@@ -12,5 +12,10 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
+    path(
+        "cases/<str:number>/materials/<int:material_id>/",
+        views.material_file,
+        name="material_file",
+    ),
     path("cases/<str:number>/<str:action>/", views.case_action, name="case_action"),
 ]

@@ -12,19 +12,23 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp as csp_override  # django-csp 4's whole-policy override
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from egov.approvals import charts, permissions, selectors, services
+from egov.approvals import charts, permissions, selectors, services, wording
 from egov.approvals.clock import Light
 from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.materials import presentation
 from egov.approvals.models import Case, Suspension
 from egov.approvals.services.decisions import DELIVERY_METHODS
 from egov.approvals.workflow import OPEN, STATUS_LABELS
@@ -87,6 +91,20 @@ def queue(request: HtmxRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def timeline_rows(case: Case) -> list[dict[str, Any]]:
+    """The case's history as its users read it: when, which step, who and where from."""
+    entries = selectors.case_timeline(case)
+    actors = selectors.timeline_actors(case, entries)
+    return [
+        {
+            "at": entry.occurred_at,
+            "step": wording.step_name(entry.event_type, entry.data),
+            "actor": wording.actor_words(actors[entry.actor]),
+        }
+        for entry in entries
+    ]
+
+
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A case page (办件详情): timeline, materials, fees, clock and the allowed next actions."""
@@ -97,11 +115,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "case": case,
         "clock": selectors.case_clock(case),
-        "statutory_deadline": selectors.statutory_deadline(case),
-        "timeline": selectors.case_timeline(case),
+        "statutory": selectors.statutory_clock(case),
+        "timeline": timeline_rows(case),
         "materials": selectors.case_materials(case),
         "payments": selectors.case_payments(case),
         "actions": selectors.next_actions(case),
+        "notice": selectors.supplement_notice(case),
+        "free_item_rows": range(1, FREE_ITEM_ROWS + 1),
         "item_materials": case.item.materials,
         "item_fees": case.item.fees,
         "procedures": [(k, v) for k, v in Suspension.Kind.choices if k != "supplement"],
@@ -124,6 +144,40 @@ def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
+    return response
+
+
+# The file alone, sandboxed: no script runs in it, it loads nothing, only this site frames it.
+MATERIAL_CSP = {"default-src": [NONE], "frame-ancestors": [SELF], "sandbox": True}
+
+
+@login_required
+@xframe_options_sameorigin
+# django-csp 4 types its decorators for views taking the request alone, not URL arguments.
+@csp_override(MATERIAL_CSP)  # type: ignore[arg-type]
+def material_file(request: HttpRequest, number: str, material_id: int) -> FileResponse:
+    """One material's file (申请材料): PDFs and images inline, other types downloaded.
+
+    Only after the case's access check; a refused or unknown material answers 404
+    and is recorded as a security event.
+    """
+    try:
+        material = services.open_material(
+            actor=request.user, number=number, material_id=material_id
+        )
+    except ApprovalError:
+        services.record_refused_material_request(
+            request=request, number=number, material_id=material_id
+        )
+        raise Http404 from None
+    shown = presentation(material.file_type)
+    response = FileResponse(
+        material.file.open("rb"),
+        as_attachment=not shown.inline,
+        filename=material.file_name,
+        content_type=shown.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -180,8 +234,20 @@ def guide_page(
         for spec in guide.form_fields
     ]
     materials = [{**m, "error": errors.get(f"materials.{m['code']}")} for m in guide.materials]
+    labels = {f"form.{spec['name']}": spec["label"] for spec in guide.form_fields} | {
+        f"materials.{m['code']}": m["name"] for m in guide.materials
+    }
     context = {
         "guide": guide,
+        "region_groups": (
+            selectors.county_choices()
+            if any(spec["type"] == "region" for spec in guide.form_fields)
+            else []
+        ),
+        "error_summary": [
+            (wording.field_label(field, labels) if field else "", reason)
+            for field, reason in errors.items()
+        ],
         "fields": fields,
         "materials": materials,
         "errors": errors,
@@ -232,7 +298,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             raise PermissionDenied from None
         if exc.code is ErrorCode.RATE_LIMITED:
             return too_many_applications(request, code, exc, values)
-        return guide_page(request, code, errors=exc.fields or {"": exc.message}, values=values)
+        errors = wording.field_reasons(exc) or {"": wording.refusal_sentence(exc)}
+        return guide_page(request, code, errors=errors, values=values)
     messages.info(request, _("申请已提交，办件编号：%(number)s") % {"number": case.number})
     return redirect("approvals:case", number=case.number)
 
@@ -249,17 +316,26 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 # --- Actions from the case page --------------------------------------------------------
 
 
-def missing_from(text: str) -> list[dict[str, str]]:
-    """Missing materials typed one per line: ``name|reason`` or ``code|name|reason``."""
-    entries = []
-    for line in text.splitlines():
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) == 3:
-            entries.append({"code": parts[0], "name": parts[1], "reason": parts[2]})
-        elif len(parts) == 2:
-            entries.append({"name": parts[0], "reason": parts[1]})
-        elif parts[0]:
-            entries.append({"name": parts[0], "reason": ""})
+FREE_ITEM_ROWS = 3  # blank rows on the checklist for what the item's list lacks
+
+
+def checklist_entries(post: Any) -> list[dict[str, str]]:
+    """The 补正 checklist as the service takes it: each ticked material, then the free items.
+
+    A material with a reason typed counts as ticked, so no reason is dropped
+    silently; a free item counts once it has a name or a reason.
+    """
+    codes = list(post.getlist("missing"))
+    codes += [
+        key.removeprefix("reason-")
+        for key, value in post.items()
+        if key.startswith("reason-") and value.strip() and key.removeprefix("reason-") not in codes
+    ]
+    entries = [{"code": code, "reason": post.get(f"reason-{code}", "")} for code in codes]
+    for row in range(1, FREE_ITEM_ROWS + 1):
+        name, reason = post.get(f"free-name-{row}", ""), post.get(f"free-reason-{row}", "")
+        if name.strip() or reason.strip():
+            entries.append({"name": name, "reason": reason})
     return entries
 
 
@@ -282,7 +358,7 @@ ACTIONS: dict[str, Callable[[User, str, Post, Any], Any]] = {
         actor=u, number=n, reasons=p.get("reasons", "")
     ),
     "request_supplement": lambda u, n, p, f: services.request_supplement(
-        actor=u, number=n, missing=missing_from(p.get("missing", "")), note=p.get("note", "")
+        actor=u, number=n, missing=checklist_entries(p), note=p.get("note", "")
     ),
     "receive_supplement": lambda u, n, p, f: services.receive_supplement(
         actor=u, number=n, files={code: f.getlist(code) for code in f}, note=p.get("note", "")
@@ -326,6 +402,31 @@ ACTIONS: dict[str, Callable[[User, str, Post, Any], Any]] = {
 }
 
 
+# Where an action's form labels a field otherwise than the general wording does.
+ACTION_FIELD_LABELS = {
+    "accept": {"note": _("受理意见")},
+    "refuse": {"reasons": _("不予受理理由")},
+    "deny": {"reasons": _("不予许可理由")},
+    "withdraw": {"reason": _("撤回原因")},
+    "terminate": {"reason": _("终止理由")},
+}
+
+
+def case_field_labels(request: HttpRequest, number: str, action: str) -> dict[str, str]:
+    """The labels the case page shows for the services' field paths (materials, form)."""
+    try:
+        case = services.access_case(request.user, number, lock=False)
+    except ApprovalError:
+        return {}
+    labels = {key: str(label) for key, label in ACTION_FIELD_LABELS.get(action, {}).items()}
+    labels |= {f"materials.{m['code']}": m["name"] for m in case.item.materials}
+    labels |= {f"form.{f['name']}": f["label"] for f in case.item.form_fields}
+    notice = selectors.supplement_notice(case)
+    for entry in notice.entries if notice else []:
+        labels[f"materials.{entry['key']}"] = entry["name"]
+    return labels
+
+
 @login_required
 @require_POST
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -338,8 +439,9 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except ApprovalError as exc:
         if exc.code is ErrorCode.NOT_FOUND:
             raise Http404 from None
-        details = "；".join(f"{field}: {reason}" for field, reason in exc.fields.items())
-        messages.error(request, f"{_('操作未完成')}（{exc.code.value}）：{exc.message} {details}")
+        messages.error(
+            request, wording.refusal_message(exc, case_field_labels(request, number, action))
+        )
     else:
         messages.info(request, _("操作已完成。"))
     return redirect("approvals:case", number=number)

@@ -17,6 +17,7 @@ from egov.approvals.services.decisions import (
     deny_case,
     record_fee_payment,
 )
+from egov.approvals.services.materials import open_material, record_refused_material_request
 from egov.approvals.services.supplements import (
     end_special_procedure,
     receive_supplement,
@@ -34,8 +35,10 @@ __all__ = [
     "deliver_case",
     "deny_case",
     "end_special_procedure",
+    "open_material",
     "receive_supplement",
     "record_fee_payment",
+    "record_refused_material_request",
     "refuse_case",
     "register_walk_in",
     "request_supplement",

@@ -18,10 +18,12 @@ from django.utils import timezone
 from egov.approvals import permissions
 from egov.approvals.errors import ApprovalError, ErrorCode
 from egov.approvals.events import CaseEvent, utc_text
+from egov.approvals.materials import upload_key
 from egov.approvals.models import Case, Suspension
 from egov.approvals.services.acceptance import staff_case
 from egov.approvals.services.common import (
     CODE,
+    NAME,
     NOTE,
     REQUIRED_NAME,
     REQUIRED_NOTE,
@@ -44,27 +46,39 @@ SPECIAL_KINDS = frozenset(Suspension.Kind.values) - {Suspension.Kind.SUPPLEMENT}
 MISSING_MAX = 50  # entries in one request for supplementary materials
 
 
-def missing_entry(index: int, entry: Any, known: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """One missing material, cleaned: its code (optional), name and reason; or its problems."""
+def missing_entry(
+    index: int, entry: Any, materials: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """One missing material, cleaned: its code and reason, or a free item's name and reason.
+
+    An item's material (``code``) takes its name from the catalogue; a free item
+    (no code) names what the list lacks. The reason is required either way.
+    """
     where = f"missing[{index}]"
     if not isinstance(entry, Mapping):
         return {}, {where: "expected an object with name and reason"}
+    coded = bool(entry.get("code"))
     texts, errors = text_problems(
         {
             "code": (entry.get("code"), CODE),
-            "name": (entry.get("name"), REQUIRED_NAME),
+            "name": (entry.get("name"), NAME if coded else REQUIRED_NAME),
             "reason": (entry.get("reason"), REQUIRED_NOTE),
         }
     )
-    if texts.get("code") and texts["code"] not in known:
-        errors["code"] = "not a material of this item"
+    if texts.get("code"):
+        if texts["code"] in materials:
+            texts["name"] = materials[texts["code"]]
+        else:
+            errors["code"] = "not a material of this item"
     if "reason" in errors and errors["reason"] == "required":
         errors["reason"] = "required: what is wrong or missing"
     return texts, {f"{where}.{field}": reason for field, reason in errors.items()}
 
 
-def missing_entries(missing: Any, known: set[str]) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Each missing entry has a name and a reason; a code, if given, is the item's."""
+def missing_entries(
+    missing: Any, materials: Mapping[str, str]
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Each missing entry has a reason and a name; a code, if given, is the item's, once."""
     if not isinstance(missing, list) or not missing:
         return [], {"missing": "list every missing or defective material at once (at least one)"}
     if len(missing) > MISSING_MAX:
@@ -72,10 +86,20 @@ def missing_entries(missing: Any, known: set[str]) -> tuple[list[dict[str, str]]
     entries: list[dict[str, str]] = []
     errors: dict[str, str] = {}
     for index, entry in enumerate(missing):
-        texts, problems = missing_entry(index, entry, known)
+        texts, problems = missing_entry(index, entry, materials)
+        if texts.get("code") and any(e.get("code") == texts["code"] for e in entries):
+            problems[f"missing[{index}].code"] = "listed twice"
         entries.append(texts)
         errors |= problems
     return entries, errors
+
+
+def requested_materials(suspension: Suspension) -> dict[str, str]:
+    """What a 补正 notice asks for: upload key -> material name, in the notice's order."""
+    return {
+        upload_key(position, entry): entry["name"]
+        for position, entry in enumerate(suspension.missing, start=1)
+    }
 
 
 def request_supplement(
@@ -84,7 +108,8 @@ def request_supplement(
     """A clerk asks for supplementary materials (补正告知); the clock stops."""
     with transaction.atomic(durable=True):
         case = staff_case(actor, number, permissions.REQUEST_SUPPLEMENT)
-        entries, errors = missing_entries(missing, {m["code"] for m in case.item.materials})
+        materials = {m["code"]: m["name"] for m in case.item.materials}
+        entries, errors = missing_entries(missing, materials)
         texts, note_errors = text_problems({"note": (note, NOTE)})
         errors |= note_errors
         if errors:
@@ -144,6 +169,23 @@ def resume_clock(case: Case, suspension: Suspension, status: Status, actor: Any)
     }
 
 
+def supplement_problems(
+    files: Files, requested: Mapping[str, str], case: Case, *, applicant: bool
+) -> dict[str, str]:
+    """What is wrong with a supplement's files, by ``materials.<key>``.
+
+    The applicant uploads exactly what the notice asks for, every item of it; a
+    clerk recording paper materials may also add any of the item's materials.
+    """
+    if applicant:
+        errors = check_files(files, set(requested))
+        for key in requested:
+            if not files.get(key):
+                errors.setdefault(f"materials.{key}", "requested material missing")
+        return errors
+    return check_files(files, {m["code"] for m in case.item.materials} | set(requested))
+
+
 def receive_supplement(
     *, actor: Any, number: str, files: Files | None = None, note: str = ""
 ) -> Case:
@@ -162,15 +204,12 @@ def receive_supplement(
             case, {Suspension.Kind.SUPPLEMENT}, ErrorCode.NO_OPEN_SUPPLEMENT
         )
         texts, errors = text_problems({"note": (note, NOTE)})
-        errors |= check_files(files, {m["code"] for m in case.item.materials})
-        if is_applicant(actor, case):
-            for entry in suspension.missing:
-                if entry.get("code") and not files.get(entry["code"]):
-                    errors.setdefault(f"materials.{entry['code']}", "requested material missing")
+        requested = requested_materials(suspension)
+        errors |= supplement_problems(files, requested, case, applicant=is_applicant(actor, case))
         if errors:
             raise ApprovalError(ErrorCode.INVALID_INPUT, "the supplement is incomplete", errors)
         clock_data = resume_clock(case, suspension, status, actor)
-        names = {m["code"]: m["name"] for m in case.item.materials}
+        names = {m["code"]: m["name"] for m in case.item.materials} | requested
         materials = store_files(case, files, names, suspension.sequence)
         data = {
             "sequence": suspension.sequence,

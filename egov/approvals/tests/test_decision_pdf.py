@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.test import Client
 
-from egov.approvals.decision_pdf import chinese_date
+from egov.approvals.decision_pdf import Decision, chinese_date, footer_parts
 from egov.approvals.services import accept_case, approve_case, deny_case
 
 
@@ -36,8 +36,10 @@ def test_the_applicant_downloads_the_approval(submitted_case, citizen, clerk_dao
     body = response.content
     assert body.startswith(b"%PDF-")
     assert body.count(b"/Type /Page\n") + body.count(b"/Type /Page ") >= 1
-    assert f"Licence {case.licence_number}".encode() in body
-    assert f"Case {case.number}".encode() in body
+    assert f"({case.licence_number}) Tj".encode() in body
+    assert f"({case.number}) Tj".encode() in body
+    assert b"Licence" not in body  # the footer is Chinese (办件编号, 证照编号)
+    assert b"Case " not in body
     assert client.get(api_url).content.startswith(b"%PDF-")
 
 
@@ -53,6 +55,28 @@ def test_a_denial_has_no_licence_and_others_cannot_download(
     )
     url = f"/approvals/cases/{submitted_case.number}/decision.pdf"
     body = signed_in(clerk_daoli).get(url).content
-    assert f"Case {submitted_case.number}".encode() in body
+    assert f"({submitted_case.number}) Tj".encode() in body
     assert b"Licence" not in body
     assert signed_in(other_citizen).get(url).status_code == 404
+
+
+def decision(approved: bool) -> Decision:
+    return Decision(
+        authority="哈尔滨市道里区市场监督管理局",
+        case_number="230102202611260000019",
+        item_name="食品经营许可",
+        applicant="张三",
+        received=dt.date(2026, 11, 26),
+        accepted=dt.date(2026, 11, 26),
+        decided=dt.date(2026, 11, 30),
+        approved=approved,
+        licence_number="JY123" if approved else "",
+    )
+
+
+def test_the_footer_names_case_and_licence_numbers_in_chinese():
+    assert footer_parts(decision(approved=True)) == [
+        ("办件编号：", "230102202611260000019"),
+        ("证照编号：", "JY123"),
+    ]
+    assert footer_parts(decision(approved=False)) == [("办件编号：", "230102202611260000019")]

@@ -58,8 +58,12 @@ def test_bad_input_comes_back_on_the_form_and_writes_nothing(citizen, food_item)
         )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "file type not allowed" in page
-    assert "required material missing" in page
+    # In Chinese, each field named by the label the applicant saw (the API keeps the English).
+    assert "食品经营许可申请书：文件类型不允许，仅限 PDF、JPG、PNG、OFD" in page
+    assert "经营场所平面布局图：必备材料，未提交" in page
+    assert "联系电话：应为 11 位手机号码" in page
+    assert "form.phone" not in page
+    assert "required material missing" not in page
     assert 'value="老道外小馆"' in page  # what was typed stays
 
 

@@ -147,7 +147,7 @@ def test_the_page_refuses_a_huge_note_on_the_case_page(submitted_case, clerk_dao
             {"note": HUGE_NOTE},
             follow=True,
         )
-    assert "note: at most 2000 characters, got 100000" in response.content.decode()
+    assert "受理意见：最多 2000 个字，现有 100000 个" in response.content.decode()
 
 
 def property_of(document: dict, schema: str, field: str) -> dict:

@@ -35,12 +35,15 @@ def test_the_applicant_uploads_the_missing_material_and_the_clock_resumes(
     request_supplement(actor=clerk_daoli, number=submitted_case.number, missing=MISSING)
     with nothing_written(), pytest.raises(ApprovalError) as caught:
         receive_supplement(actor=citizen, number=submitted_case.number, files={})
-    assert caught.value.fields == {"materials.PLAN": "requested material missing"}
-    case = receive_supplement(
-        actor=citizen, number=submitted_case.number, files={"PLAN": [pdf("新平面图.pdf")]}
-    )
+    assert caught.value.fields == {
+        "materials.PLAN": "requested material missing",
+        "materials.extra-2": "requested material missing",  # the free item, second in the notice
+    }
+    files = {"PLAN": [pdf("新平面图.pdf")], "extra-2": [pdf("健康证明.pdf")]}
+    case = receive_supplement(actor=citizen, number=submitted_case.number, files=files)
     assert case.status == Case.Status.SUBMITTED  # back to acceptance
     assert case.case_materials.filter(round=1, material_code="PLAN").count() == 1
+    assert case.case_materials.get(round=1, material_code="extra-2").name == "从业人员健康证明"
     assert not case_clock(case).suspended
     assert Suspension.objects.get(case=case).ended_by == citizen.username
 

@@ -24,6 +24,7 @@ class SecurityEvent(models.Model):
         PRIVILEGE_CHANGED = "privilege_changed", _("权限变更")
         OTP_FAILED = "otp_failed", _("动态口令验证失败")
         OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("动态口令设备绑定")
+        ACCESS_REFUSED = "access_refused", _("越权或无效的访问")
 
     kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("发生时间"))
