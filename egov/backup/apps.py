@@ -10,7 +10,9 @@ class BackupConfig(AppConfig):
     verbose_name = "容灾备份 Backup"
 
     def ready(self) -> None:
-        """Plug into core's permission table and workbench menu (ADR 0013)."""
+        """Plug into core's permission table, workbench menu and demo (ADR 0013)."""
+        from egov.backup.demo import DEMO_BACKUP_PASSWORD, load_demo_backup
+        from egov.core.demo import DemoSetting, register_demo_loader, register_demo_setting
         from egov.core.menu import MenuEntry, register_menu_entry
         from egov.core.policy import ADMINISTRATOR, register_action
 
@@ -23,3 +25,11 @@ class BackupConfig(AppConfig):
                 _("备份快照、校验、恢复演练与 RPO/RTO"),
             )
         )
+        register_demo_setting(
+            DemoSetting(
+                "EGOV_BACKUP_PASSWORD",
+                DEMO_BACKUP_PASSWORD,
+                "password of the demo's own backup repository (演示备份库口令)",
+            )
+        )
+        register_demo_loader("backup.snapshot_and_drill", load_demo_backup)
