@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov.core import demo
+from egov.core.management.commands.demo import settings_lines
 from egov.core.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,4 @@ def test_a_demo_setting_is_set_only_where_the_environment_lacks_it(
     chosen = {"EGOV_EXAMPLE_SECRET": "the operator's own"}
     assert demo.apply_demo_settings(chosen) == []
     assert chosen == {"EGOV_EXAMPLE_SECRET": "the operator's own"}
+    assert settings_lines([setting]) == "EGOV_EXAMPLE_SECRET=demo-only-value  # an example\n"
