@@ -10,8 +10,10 @@ class BackupConfig(AppConfig):
     verbose_name = "容灾备份 Backup"
 
     def ready(self) -> None:
-        """Plug into core's permissions, menu, readiness checks and gauges (ADR 0013, 0043)."""
+        """Plug into core's permissions, menu, demo, readiness checks and gauges (ADR 0013, 0043)."""
         from egov.backup import readiness
+        from egov.backup.demo import DEMO_BACKUP_PASSWORD, load_demo_backup
+        from egov.core.demo import DemoSetting, register_demo_loader, register_demo_setting
         from egov.core.menu import MenuEntry, register_menu_entry
         from egov.core.policy import ADMINISTRATOR, register_action
 
@@ -25,3 +27,11 @@ class BackupConfig(AppConfig):
             )
         )
         readiness.register()
+        register_demo_setting(
+            DemoSetting(
+                "EGOV_BACKUP_PASSWORD",
+                DEMO_BACKUP_PASSWORD,
+                "password of the demo's own backup repository (演示备份库口令)",
+            )
+        )
+        register_demo_loader("backup.snapshot_and_drill", load_demo_backup)

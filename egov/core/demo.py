@@ -23,7 +23,7 @@ Demo accounts share one password: ``EGOV_DEMO_PASSWORD`` if set, else
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -151,6 +151,37 @@ def register_demo_loader(name: str, loader: Callable[[], object]) -> None:
     inside the same transaction; each must be idempotent.
     """
     _app_loaders[name] = loader
+
+
+@dataclass(frozen=True)
+class DemoSetting:
+    """An environment variable ``egov demo`` sets for itself and its children when unset.
+
+    A demo-only value (the backup password of the demo's own repository),
+    printed beside the demo accounts; never a default of the real settings.
+    """
+
+    variable: str
+    value: str
+    description: str
+
+
+_demo_settings: dict[str, DemoSetting] = {}
+
+
+def register_demo_setting(setting: DemoSetting) -> None:
+    """Let an app give the demo a setting it needs (its ``AppConfig.ready`` calls this)."""
+    _demo_settings[setting.variable] = setting
+
+
+def apply_demo_settings(environ: MutableMapping[str, str]) -> list[DemoSetting]:
+    """Set each registered demo setting that ``environ`` lacks; the ones set."""
+    applied = []
+    for setting in _demo_settings.values():
+        if not environ.get(setting.variable):
+            environ[setting.variable] = setting.value
+            applied.append(setting)
+    return applied
 
 
 def load_demo_data() -> list[DemoAccount]:

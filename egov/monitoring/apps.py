@@ -11,10 +11,12 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Plug into core (ADR 0013): actions, the menu entry, the sign-in receiver, checks."""
+        """Plug into core (ADR 0013): actions, menu entries, sign-in receiver, checks, demo."""
+        from egov.core.demo import register_demo_loader
         from egov.core.menu import MenuEntry, register_menu_entry
         from egov.core.policy import register_action
         from egov.monitoring import checks, signins
+        from egov.monitoring.demo import load_demo_monitoring
         from egov.monitoring.permissions import ACTION_ROLES, VIEW_INCIDENTS, VIEW_SYSTEMS
 
         for action, roles in ACTION_ROLES.items():
@@ -37,3 +39,4 @@ class MonitoringConfig(AppConfig):
         )
         signins.connect()
         checks.register()
+        register_demo_loader("monitoring.inventory_and_incidents", load_demo_monitoring)

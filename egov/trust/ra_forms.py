@@ -15,7 +15,6 @@ from egov.trust.registration import HOLDER_REASONS, KINDS_BY_ACCOUNT
 from egov.trust.selectors import active_authority
 
 MAX_CSR_UPLOAD = 64 * 1024
-WIDE = "width: 100%"  # the stylesheet sizes inputs in .field, not textareas
 CSR_PLACEHOLDER = "-----BEGIN CERTIFICATE REQUEST-----"
 KIND_CHOICES = [("person", _("个人证书")), ("org-seal", _("机构印章证书"))]
 SUITE_CHOICES = [("sm", _("国密 SM2/SM3")), ("intl", _("国际 ECDSA P-256/SHA-256"))]
@@ -63,7 +62,7 @@ class KeyForm(forms.Form):
         label=_("证书请求（CSR）"),
         required=False,
         max_length=PEM_MAX,
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": CSR_PLACEHOLDER, "style": WIDE}),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": CSR_PLACEHOLDER}),
         help_text=_("国密证书请用 openssl req -new -sm3 -sigopt distid:1234567812345678 生成"),
     )
     csr_file = forms.FileField(label=_("或上传 CSR 文件"), required=False)
@@ -128,7 +127,7 @@ class ApproveForm(forms.Form):
     identity_check = forms.CharField(
         label=_("身份核验记录"),
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "style": WIDE}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("写明核验了什么：证件原件、人像比对、机构授权书等"),
     )
     note = forms.CharField(label=_("审核意见"), required=False, max_length=NOTE_MAX)
@@ -138,7 +137,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("驳回理由"),
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2, "style": WIDE}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     identity_check = forms.CharField(
         label=_("核验情况（可选）"), required=False, max_length=NOTE_MAX

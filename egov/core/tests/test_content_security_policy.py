@@ -105,6 +105,10 @@ def test_no_template_has_inline_script_style_or_handler(path):
         ("supervisor_province", "/supervision/"),
         ("supervisor_province", "/supervision/statistics/"),
         ("ra_officer_province", "/trust/ra/queue/"),
+        ("citizen", "/trust/ra/apply/"),
+        ("admin_province", "/monitoring/incidents/"),
+        ("admin_province", "/monitoring/systems/"),
+        ("admin_province", "/backup/"),
     ],
 )
 def test_rendered_pages_need_no_inline_code_without_the_nonce(request, regions, user, path):

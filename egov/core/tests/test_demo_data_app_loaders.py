@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov.core import demo
+from egov.core.management.commands.demo import settings_lines
 from egov.core.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +50,19 @@ def test_registering_a_name_twice_keeps_one_loader(loaders: dict) -> None:
     demo.load_demo_data()
 
     assert calls == ["second"]
+
+
+def test_a_demo_setting_is_set_only_where_the_environment_lacks_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(demo, "_demo_settings", {})
+    setting = demo.DemoSetting("EGOV_EXAMPLE_SECRET", "demo-only-value", "an example")
+    demo.register_demo_setting(setting)
+
+    empty: dict[str, str] = {"EGOV_EXAMPLE_SECRET": ""}
+    assert demo.apply_demo_settings(empty) == [setting]
+    assert empty == {"EGOV_EXAMPLE_SECRET": "demo-only-value"}
+    chosen = {"EGOV_EXAMPLE_SECRET": "the operator's own"}
+    assert demo.apply_demo_settings(chosen) == []
+    assert chosen == {"EGOV_EXAMPLE_SECRET": "the operator's own"}
+    assert settings_lines([setting]) == "EGOV_EXAMPLE_SECRET=demo-only-value  # an example\n"

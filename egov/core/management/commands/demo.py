@@ -6,7 +6,10 @@ collects static files, prints the address and the demo accounts, then runs the
 web server and the task worker like ``egov serve`` until Ctrl-C or SIGTERM.
 
 The demo is served over plain http on localhost, where secure-only cookies
-would never be sent back: the children get EGOV_INSECURE_COOKIES=1. Never use
+would never be sent back: the children get EGOV_INSECURE_COOKIES=1. Before
+loading, ``EGOV_BIND`` is set to ``--bind`` (the demo inventory probes the
+platform there) and each app's demo settings that are unset (the backup
+password of the demo's own repository) are set and printed. Never use
 ``egov demo`` for a real deployment.
 """
 
@@ -45,6 +48,13 @@ def display_width(text: str) -> int:
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
 
 
+def settings_lines(applied: Iterable[Any]) -> str:
+    """The demo settings ``egov demo`` set, one ``VARIABLE=value  # what it is`` a line."""
+    return "".join(
+        f"{setting.variable}={setting.value}  # {setting.description}\n" for setting in applied
+    )
+
+
 class Command(BaseCommand):
     help = "Migrate, load demo data, and run web + worker on http://127.0.0.1:8000/ (demo only)."
 
@@ -62,14 +72,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from egov.core.demo import load_demo_data
+        from egov.core.demo import apply_demo_settings, load_demo_data
 
+        os.environ["EGOV_BIND"] = options["bind"]
+        applied = apply_demo_settings(os.environ)
         self.stdout.write("migrating the database ...")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("loading demo data ...")
         accounts = load_demo_data()
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("\ndemo accounts (演示账户):\n" + accounts_table(accounts) + "\n")
+        if applied:
+            self.stdout.write("\ndemo settings (演示设置, demo only):\n" + settings_lines(applied))
         env = {**os.environ, "EGOV_INSECURE_COOKIES": "1"}
         self.stdout.write(
             f"open http://{options['bind']}/ — staff log in at /login/, "
