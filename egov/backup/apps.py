@@ -10,7 +10,7 @@ class BackupConfig(AppConfig):
     verbose_name = "容灾备份 Backup"
 
     def ready(self) -> None:
-        """Plug into core's permissions, menu, demo, readiness checks and gauges (ADR 0013, 0043)."""
+        """Plug into core's permissions, menu, demo, readiness and gauges (ADR 0013, 0043)."""
         from egov.backup import readiness
         from egov.backup.demo import DEMO_BACKUP_PASSWORD, load_demo_backup
         from egov.core.demo import DemoSetting, register_demo_loader, register_demo_setting
