@@ -13,6 +13,7 @@ class ApprovalsConfig(AppConfig):
     def ready(self) -> None:
         """Plug into core: permission actions, workbench menu, demo catalogue (ADR 0013)."""
         from egov.approvals.demo import load_demo_catalogue
+        from egov.approvals.demo_cases import load_demo_cases
         from egov.approvals.permissions import ACTION_ROLES, VIEW_CASE
         from egov.core.demo import register_demo_loader
         from egov.core.menu import MenuEntry, register_menu_entry
@@ -30,3 +31,4 @@ class ApprovalsConfig(AppConfig):
             MenuEntry("account.view", _("我的办件"), "approvals:my_cases", _("申办事项与办理进度"))
         )
         register_demo_loader("approvals.catalogue", load_demo_catalogue)
+        register_demo_loader("approvals.cases", load_demo_cases)

@@ -1,0 +1,61 @@
+"""The demo's cases (演示办件): 道里区's market regulator has work in every stage, filed once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from egov.approvals.demo import load_demo_catalogue
+from egov.approvals.demo_cases import file_demo_cases, load_demo_cases
+from egov.approvals.models import Case
+from egov.core import demo as core_demo
+from egov.core.demo import demo_password, demo_public, demo_staff, load_demo_organisations
+from egov.core.testing import shanghai
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_world(time_machine: Any) -> None:
+    """The demo's organisations, accounts and catalogue, on a Tuesday morning."""
+    time_machine.move_to(shanghai(2026, 11, 24, 9, 30))
+    load_demo_organisations()
+    demo_staff(demo_password())
+    demo_public(demo_password())
+    load_demo_catalogue()
+
+
+def test_the_loader_is_registered_after_the_catalogue() -> None:
+    names = list(core_demo._app_loaders)
+    assert names.index("approvals.catalogue") < names.index("approvals.cases")
+    assert core_demo._app_loaders["approvals.cases"] is load_demo_cases
+
+
+def test_the_cases_wait_until_the_demo_data_is_committed(
+    demo_world: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        load_demo_cases()
+    assert callbacks == [file_demo_cases]
+    assert not Case.objects.exists()
+
+
+def test_every_stage_is_there_and_a_second_load_adds_nothing(demo_world: None) -> None:
+    assert file_demo_cases() == 5
+    statuses = sorted(Case.objects.values_list("status", flat=True))
+    assert statuses == sorted(
+        [
+            Case.Status.SUBMITTED,
+            Case.Status.SUBMITTED,
+            Case.Status.ACCEPTED,
+            Case.Status.SUPPLEMENT_REQUESTED,
+            Case.Status.CONCLUDED,
+        ]
+    )
+    assert set(Case.objects.values_list("item__department__code", flat=True)) == {"230102-SCJG"}
+    assert Case.objects.filter(applicant__username="citizen_demo").exists()
+    concluded = Case.objects.get(status=Case.Status.CONCLUDED)
+    assert concluded.licence_number
+    assert file_demo_cases() == 0
+    assert Case.objects.count() == 5
