@@ -147,6 +147,22 @@ def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
+def verify_decision(request: HttpRequest, code: str) -> HttpResponse:
+    """Check a decision document by its verification code (决定书核验): public, no sign-in.
+
+    Answers "valid" with what the document itself shows (the applicant's name
+    masked if a person) or "not found" (404) for an unknown or malformed code.
+    There is no revoked answer: no state follows a decision that undoes it.
+    """
+    decision = selectors.verified_decision(code)
+    return render(
+        request,
+        "approvals/verify.html",
+        {"decision": decision},
+        status=200 if decision else 404,
+    )
+
+
 # The file alone, sandboxed: no script runs in it, it loads nothing, only this site frames it.
 MATERIAL_CSP = {"default-src": [NONE], "frame-ancestors": [SELF], "sandbox": True}
 
@@ -465,4 +481,5 @@ __all__ = [
     "item_guide",
     "my_cases",
     "queue",
+    "verify_decision",
 ]
