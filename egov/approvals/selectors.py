@@ -437,6 +437,17 @@ def verified_decision(code: str) -> VerifiedDecision | None:
     )
 
 
+def next_in_queue(user: Any, number: str) -> str | None:
+    """The case after this one in the clerk's queue order (下一件), or None at the end.
+
+    The queue's own order (fewest working days left first); a case no longer in
+    the queue (just decided) leads to the queue's first case.
+    """
+    numbers = [row.case.number for row in workbench_queue(user, QueueFilters())]
+    following = numbers[numbers.index(number) + 1 :] if number in numbers else numbers
+    return following[0] if following else None
+
+
 # --- Department statistics (部门统计) ----------------------------------------------------
 
 

@@ -112,6 +112,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         case = services.access_case(request.user, number, lock=False)
     except ApprovalError:
         raise Http404 from None
+    is_staff = getattr(request.user, "kind", None) == User.Kind.STAFF
     context = {
         "case": case,
         "clock": selectors.case_clock(case),
@@ -127,7 +128,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "procedures": [(k, v) for k, v in Suspension.Kind.choices if k != "supplement"],
         "delivery_methods": DELIVERY_METHODS,
         "lights": LIGHT_LABELS,
-        "is_staff": getattr(request.user, "kind", None) == User.Kind.STAFF,
+        "is_staff": is_staff,
+        "next_case": selectors.next_in_queue(request.user, case.number) if is_staff else None,
     }
     return render(request, "approvals/case_detail.html", context)
 
@@ -428,6 +430,14 @@ ACTION_FIELD_LABELS = {
 }
 
 
+# Irreversible steps: the form's confirm box ("confirm=yes") is required by the server,
+# so the confirmation works without JavaScript (the CSP allows no inline script).
+CONFIRMATIONS = {
+    "refuse": _("操作未完成：请勾选“确认不予受理”后再提交。"),
+    "terminate": _("操作未完成：请勾选“确认终止办理”后再提交。"),
+}
+
+
 def case_field_labels(request: HttpRequest, number: str, action: str) -> dict[str, str]:
     """The labels the case page shows for the services' field paths (materials, form)."""
     try:
@@ -450,6 +460,9 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
+    if action in CONFIRMATIONS and request.POST.get("confirm") != "yes":
+        messages.error(request, CONFIRMATIONS[action])  # nothing is written unconfirmed
+        return redirect("approvals:case", number=number)
     try:
         handler(signed_in_user(request), number, request.POST, request.FILES)
     except ApprovalError as exc:
