@@ -105,6 +105,32 @@ def timeline_rows(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+# The case page's actions, by stage of the procedure (办理环节), in the workflow's order.
+ACTION_STAGES = (
+    (_("受理"), ("accept", "request_supplement", "receive_supplement", "refuse")),
+    (_("审查"), ("record_fee", "start_special_procedure", "end_special_procedure", "extend")),
+    (_("决定"), ("approve", "deny")),
+    (_("办结与送达"), ("conclude", "deliver")),
+    (_("撤回与终止"), ("withdraw", "terminate")),
+)
+APPLICANT_ACTIONS = frozenset({"receive_supplement", "withdraw"})
+
+
+def action_stages(actions: list[str], *, is_staff: bool, has_fees: bool) -> list[dict[str, Any]]:
+    """The allowed actions this user takes here, grouped by stage; stages with none left out."""
+    visible = {
+        action
+        for action in actions
+        if (action != "withdraw" if is_staff else action in APPLICANT_ACTIONS)
+        and (action != "record_fee" or has_fees)
+    }
+    groups = [
+        {"label": label, "actions": [a for a in members if a in visible]}
+        for label, members in ACTION_STAGES
+    ]
+    return [group for group in groups if group["actions"]]
+
+
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A case page (办件详情): timeline, materials, fees, clock and the allowed next actions."""
@@ -113,6 +139,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     except ApprovalError:
         raise Http404 from None
     is_staff = getattr(request.user, "kind", None) == User.Kind.STAFF
+    stages = action_stages(
+        selectors.next_actions(case), is_staff=is_staff, has_fees=bool(case.item.fees)
+    )
     context = {
         "case": case,
         "clock": selectors.case_clock(case),
@@ -120,7 +149,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": timeline_rows(case),
         "materials": selectors.case_materials(case),
         "payments": selectors.case_payments(case),
-        "actions": selectors.next_actions(case),
+        "stages": stages,
+        "first_action": stages[0]["actions"][0] if stages else "",
         "notice": selectors.supplement_notice(case),
         "free_item_rows": range(1, FREE_ITEM_ROWS + 1),
         "item_materials": case.item.materials,

@@ -102,3 +102,13 @@ def test_the_light_and_deadline_stand_at_the_top(three_cases, clerk_daoli):
     head = page.decode().split('<div class="grid grid-sidebar">')[0]
     assert 'id="case-light"' in head
     assert 'id="head-deadline">受理期限 2026-12-02（剩余 4 个工作日）' in head
+
+
+def test_the_actions_stand_by_stage_and_the_first_field_has_the_focus(three_cases, clerk_daoli):
+    page = signed_in(clerk_daoli).get(f"/approvals/cases/{three_cases[0].number}/").content
+    actions = page.decode().split('id="actions"')[1]
+    assert actions.index("<h3>受理</h3>") < actions.index("<h3>撤回与终止</h3>")
+    assert "<h3>决定</h3>" not in actions  # nothing to decide before acceptance
+    assert actions.count("autofocus") == 1
+    assert '<input name="note" autofocus>' in actions  # the acceptance note comes first
+    assert "撤回申请" not in actions  # the applicant's action is not the clerk's
