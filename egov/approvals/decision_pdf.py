@@ -5,7 +5,10 @@ in red across the top over a red rule, the document number below it, the
 title, the addressee, the body, then the authority and the date in Chinese
 numerals. Chinese text uses reportlab's CID font ``STSong-Light``, which needs
 no font file (the reader supplies the face); case and licence numbers are set
-in Helvetica so they stay searchable as plain ASCII.
+in Helvetica so they stay searchable as plain ASCII. The body is justified
+(``TA_JUSTIFY`` with CJK word wrap). Below the signature, a QR code of the
+public verification URL and the verification code (核验码, ADR 0046) let
+anyone check the decision.
 """
 
 from __future__ import annotations
@@ -13,13 +16,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor, black
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 SONG = "STSong-Light"
 RED = HexColor("#C00000")
@@ -45,6 +55,8 @@ class Decision:
     reasons: str = ""
     remedies: str = ""
     legal_basis: str = ""
+    verification_code: str = ""
+    verification_url: str = ""
 
 
 def chinese_date(day: dt.date) -> str:
@@ -57,22 +69,6 @@ def chinese_date(day: dt.date) -> str:
 
     year = "".join(DIGITS[int(digit)] for digit in str(day.year))
     return f"{year}年{small(day.month)}月{small(day.day)}日"
-
-
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """Break text into lines of the given width (Chinese breaks between any characters)."""
-    lines, current = [], ""
-    for char in text:
-        if pdmetrics_width(current + char, size) > width:
-            lines.append(current)
-            current = char
-        else:
-            current += char
-    return [*lines, current] if current else lines
-
-
-def pdmetrics_width(text: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, SONG, size)
 
 
 def body_paragraphs(decision: Decision) -> list[str]:
@@ -115,15 +111,47 @@ def draw_head(canvas: Canvas, decision: Decision) -> float:
     return TOP - 48 * mm - LINE
 
 
+BODY_STYLE = ParagraphStyle(
+    "body",
+    fontName=SONG,
+    fontSize=BODY_SIZE,
+    leading=LINE,
+    firstLineIndent=2 * BODY_SIZE,
+    alignment=TA_JUSTIFY,  # flush at both margins, the last line of a paragraph left
+    wordWrap="CJK",  # Chinese breaks between any characters, never at a forbidden one
+)
+
+
 def draw_body(canvas: Canvas, decision: Decision, y: float) -> float:
-    canvas.setFont(SONG, BODY_SIZE)
-    indent = 2 * BODY_SIZE
-    for paragraph in body_paragraphs(decision):
-        lines = wrap(paragraph, RIGHT - LEFT - indent, BODY_SIZE)
-        for index, line in enumerate(lines):
-            canvas.drawString(LEFT + (indent if index == 0 else 0), y, line)
-            y -= LINE
+    """The body paragraphs, justified; returns where the next line goes."""
+    for text in body_paragraphs(decision):
+        paragraph = Paragraph(escape(text), BODY_STYLE)
+        _, height = paragraph.wrapOn(canvas, RIGHT - LEFT, y)
+        paragraph.drawOn(canvas, LEFT, y - height + BODY_SIZE)  # first baseline at y
+        y -= height
     return y
+
+
+def draw_verification(canvas: Canvas, decision: Decision) -> None:
+    """The QR code of the verification URL and the code beside it (核验码), above the footer."""
+    if not decision.verification_code:
+        return
+    widget = QrCodeWidget(decision.verification_url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    size = 26 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, RIGHT - size, 26 * mm)
+    text_right = RIGHT - size - 3 * mm
+    canvas.setFont(SONG, 10)
+    canvas.drawRightString(text_right, 26 * mm + 18 * mm, "扫码或访问下列网址核验本决定书")
+    canvas.setFont("Helvetica", 9)
+    canvas.drawRightString(text_right, 26 * mm + 12 * mm, decision.verification_url)
+    canvas.setFont(SONG, 10)
+    label_width = canvas.stringWidth(decision.verification_code, "Helvetica", 10)
+    canvas.drawRightString(text_right - label_width, 26 * mm + 6 * mm, "核验码：")
+    canvas.setFont("Helvetica", 10)
+    canvas.drawRightString(text_right, 26 * mm + 6 * mm, decision.verification_code)
 
 
 def draw_signature(canvas: Canvas, decision: Decision, y: float) -> None:
@@ -158,6 +186,7 @@ def render_decision(decision: Decision) -> bytes:
     canvas.setAuthor(decision.authority)
     y = draw_body(canvas, decision, draw_head(canvas, decision))
     draw_signature(canvas, decision, y)
+    draw_verification(canvas, decision)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -130,6 +130,14 @@ class Case(models.Model):
     licence_number = models.CharField(
         _("证照编号"), max_length=64, null=True, blank=True, unique=True
     )
+    verification_code = models.CharField(
+        _("核验码"),
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("决定时随机生成，供公众核验决定书（ADR 0046）"),
+    )
     reasons = models.TextField(_("理由"), blank=True)
     remedies = models.TextField(_("救济途径"), blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from egov.approvals import clock, permissions
+from egov.approvals import clock, permissions, verification
 from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
 from egov.approvals.materials import presentation, upload_key
 from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
@@ -385,8 +386,66 @@ def decision_document(case: Case) -> bytes | None:
         reasons=case.reasons,
         remedies=case.remedies,
         legal_basis=case.item.legal_basis.split("；")[0],
+        verification_code=case.verification_code or "",
+        verification_url=decision_verification_url(case.verification_code or ""),
     )
     return render_decision(decision)
+
+
+# Where the platform is reached from outside, as trust's CRL URLs (EGOV_PUBLIC_URL).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def decision_verification_url(code: str) -> str:
+    """The public URL that checks a decision (``$EGOV_PUBLIC_URL/approvals/verify/<code>/``)."""
+    base = os.environ.get("EGOV_PUBLIC_URL") or DEFAULT_PUBLIC_URL
+    return verification.verification_url(base, code) if code else ""
+
+
+@dataclass(frozen=True)
+class VerifiedDecision:
+    """What the public verification page shows of a decision: what the document shows."""
+
+    item_name: str
+    department: str
+    applicant: str
+    decided: dt.date
+    approved: bool
+    licence_number: str
+
+
+def verified_decision(code: str) -> VerifiedDecision | None:
+    """The decision with this verification code (核验), or None: unknown and malformed alike."""
+    code = verification.normalised(code)
+    case = (
+        Case.objects.filter(verification_code=code, status__in=DECIDED)
+        .select_related("item", "department")
+        .first()
+        if code
+        else None
+    )
+    if case is None or case.decided_at is None:
+        return None
+    citizen = case.applicant_kind == Case.ApplicantKind.CITIZEN
+    return VerifiedDecision(
+        item_name=case.item.name,
+        department=case.department.name,
+        applicant=verification.masked_name(case.applicant_name) if citizen else case.applicant_name,
+        decided=timezone.localtime(case.decided_at).date(),
+        approved=bool(case.licence_number),
+        licence_number=case.licence_number or "",
+    )
+
+
+def next_in_queue(user: Any, number: str) -> str | None:
+    """The case after this one in the clerk's queue order (下一件), or None at the end.
+
+    The queue's own order (fewest working days left first); a case no longer in
+    the queue (just decided) leads to the queue's first case.
+    """
+    numbers = [row.case.number for row in workbench_queue(user, QueueFilters())]
+    following = numbers[numbers.index(number) + 1 :] if number in numbers else numbers
+    return following[0] if following else None
 
 
 # --- Department statistics (部门统计) ----------------------------------------------------

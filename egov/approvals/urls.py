@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<str:code>/apply/", views.apply, name="apply"),
     path("mine/", views.my_cases, name="my_cases"),
     path("statistics/", views.statistics, name="statistics"),
+    path("verify/<str:code>/", views.verify_decision, name="verify"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path(

@@ -105,6 +105,32 @@ def timeline_rows(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+# The case page's actions, by stage of the procedure (办理环节), in the workflow's order.
+ACTION_STAGES = (
+    (_("受理"), ("accept", "request_supplement", "receive_supplement", "refuse")),
+    (_("审查"), ("record_fee", "start_special_procedure", "end_special_procedure", "extend")),
+    (_("决定"), ("approve", "deny")),
+    (_("办结与送达"), ("conclude", "deliver")),
+    (_("撤回与终止"), ("withdraw", "terminate")),
+)
+APPLICANT_ACTIONS = frozenset({"receive_supplement", "withdraw"})
+
+
+def action_stages(actions: list[str], *, is_staff: bool, has_fees: bool) -> list[dict[str, Any]]:
+    """The allowed actions this user takes here, grouped by stage; stages with none left out."""
+    visible = {
+        action
+        for action in actions
+        if (action != "withdraw" if is_staff else action in APPLICANT_ACTIONS)
+        and (action != "record_fee" or has_fees)
+    }
+    groups = [
+        {"label": label, "actions": [a for a in members if a in visible]}
+        for label, members in ACTION_STAGES
+    ]
+    return [group for group in groups if group["actions"]]
+
+
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A case page (办件详情): timeline, materials, fees, clock and the allowed next actions."""
@@ -112,6 +138,10 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         case = services.access_case(request.user, number, lock=False)
     except ApprovalError:
         raise Http404 from None
+    is_staff = getattr(request.user, "kind", None) == User.Kind.STAFF
+    stages = action_stages(
+        selectors.next_actions(case), is_staff=is_staff, has_fees=bool(case.item.fees)
+    )
     context = {
         "case": case,
         "clock": selectors.case_clock(case),
@@ -119,7 +149,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": timeline_rows(case),
         "materials": selectors.case_materials(case),
         "payments": selectors.case_payments(case),
-        "actions": selectors.next_actions(case),
+        "stages": stages,
+        "first_action": stages[0]["actions"][0] if stages else "",
         "notice": selectors.supplement_notice(case),
         "free_item_rows": range(1, FREE_ITEM_ROWS + 1),
         "item_materials": case.item.materials,
@@ -127,7 +158,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "procedures": [(k, v) for k, v in Suspension.Kind.choices if k != "supplement"],
         "delivery_methods": DELIVERY_METHODS,
         "lights": LIGHT_LABELS,
-        "is_staff": getattr(request.user, "kind", None) == User.Kind.STAFF,
+        "is_staff": is_staff,
+        "next_case": selectors.next_in_queue(request.user, case.number) if is_staff else None,
     }
     return render(request, "approvals/case_detail.html", context)
 
@@ -145,6 +177,22 @@ def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-{case.number}.pdf"'
     return response
+
+
+def verify_decision(request: HttpRequest, code: str) -> HttpResponse:
+    """Check a decision document by its verification code (决定书核验): public, no sign-in.
+
+    Answers "valid" with what the document itself shows (the applicant's name
+    masked if a person) or "not found" (404) for an unknown or malformed code.
+    There is no revoked answer: no state follows a decision that undoes it.
+    """
+    decision = selectors.verified_decision(code)
+    return render(
+        request,
+        "approvals/verify.html",
+        {"decision": decision},
+        status=200 if decision else 404,
+    )
 
 
 # The file alone, sandboxed: no script runs in it, it loads nothing, only this site frames it.
@@ -412,6 +460,14 @@ ACTION_FIELD_LABELS = {
 }
 
 
+# Irreversible steps: the form's confirm box ("confirm=yes") is required by the server,
+# so the confirmation works without JavaScript (the CSP allows no inline script).
+CONFIRMATIONS = {
+    "refuse": _("操作未完成：请勾选“确认不予受理”后再提交。"),
+    "terminate": _("操作未完成：请勾选“确认终止办理”后再提交。"),
+}
+
+
 def case_field_labels(request: HttpRequest, number: str, action: str) -> dict[str, str]:
     """The labels the case page shows for the services' field paths (materials, form)."""
     try:
@@ -434,6 +490,9 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
+    if action in CONFIRMATIONS and request.POST.get("confirm") != "yes":
+        messages.error(request, CONFIRMATIONS[action])  # nothing is written unconfirmed
+        return redirect("approvals:case", number=number)
     try:
         handler(signed_in_user(request), number, request.POST, request.FILES)
     except ApprovalError as exc:
@@ -465,4 +524,5 @@ __all__ = [
     "item_guide",
     "my_cases",
     "queue",
+    "verify_decision",
 ]

@@ -26,6 +26,7 @@ from egov.approvals.services.common import (
     record_step,
     require,
 )
+from egov.approvals.verification import new_code as new_verification_code
 from egov.approvals.workflow import Action
 from egov.core.text_input import text_problems
 
@@ -76,7 +77,17 @@ def decide(case: Case, actor: Any, action: Action, data: dict[str, Any], summary
     """Record a decision on a locked, accepted case."""
     case.status = move(case, action)
     case.decided_at = timezone.now()
-    case.save(update_fields=["status", "decided_at", "licence_number", "reasons", "remedies"])
+    case.verification_code = new_verification_code()
+    case.save(
+        update_fields=[
+            "status",
+            "decided_at",
+            "licence_number",
+            "reasons",
+            "remedies",
+            "verification_code",
+        ]
+    )
     reading = case_clock(case)
     data |= {
         "decided_at": utc_text(case.decided_at),

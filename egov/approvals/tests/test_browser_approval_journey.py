@@ -10,6 +10,7 @@ Headless Debian chromium driven by Playwright against pytest-django's live serve
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -73,9 +74,11 @@ def test_citizen_applies_supplements_and_downloads_the_decision(
     live_server,
     tmp_path: Path,
     browser,
+    monkeypatch,
 ):
     scan = scanned_pdf(tmp_path / "scan.pdf")
     base = live_server.url
+    monkeypatch.setenv("EGOV_PUBLIC_URL", base)  # the decision's QR code points here
 
     applicant = log_in(browser, base, "/account/login/", citizen.username)
     applicant.goto(f"{base}/approvals/items/{food_item.code}/")
@@ -152,6 +155,16 @@ def test_citizen_applies_supplements_and_downloads_the_decision(
     assert document.startswith(b"%PDF-")
     assert f"({licence}) Tj".encode() in document  # after 证照编号 in the footer
     assert b"Licence" not in document
+
+    # Anyone holding the document checks it at the URL it carries, without signing in.
+    found = re.search(rb"\((http[^()]*/approvals/verify/[0-9A-Z]{20}/)\) Tj", document)
+    assert found, "the decision PDF carries its verification URL"
+    stranger = browser.new_context(locale="zh-CN").new_page()
+    stranger.goto(found.group(1).decode())
+    assert stranger.locator(".verify-result").inner_text().startswith("有效")
+    assert licence in stranger.locator(".verify-facts").inner_text()
+    assert "张三" not in stranger.content()
+    screenshot(stranger, "decision-verification")
 
     case, steps = outside_the_event_loop(lambda: stored_case(number))
     assert (case.status, case.supplement_requests, case.licence_number) == ("approved", 1, licence)

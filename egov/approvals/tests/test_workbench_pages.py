@@ -81,7 +81,9 @@ def test_a_refused_action_comes_back_as_a_form_error(submitted_case, clerk_daoli
     client = signed_in(clerk_daoli)
     with nothing_written():
         response = client.post(
-            f"/approvals/cases/{submitted_case.number}/refuse/", {"reasons": ""}, follow=True
+            f"/approvals/cases/{submitted_case.number}/refuse/",
+            {"reasons": "", "confirm": "yes"},
+            follow=True,
         )
     text = response.content.decode()
     assert "操作未完成：填写内容有误。不予受理理由：必填" in text
