@@ -29,7 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 SONG = "STSong-Light"
 RED = HexColor("#C00000")
@@ -37,6 +37,8 @@ LEFT, RIGHT, TOP = 28 * mm, A4[0] - 26 * mm, A4[1] - 37 * mm
 BODY_SIZE = 16  # 三号
 LINE = 28.9  # 22 lines a page, as GB/T 9704
 DIGITS = "〇一二三四五六七八九"
+BODY_FLOOR = 30 * mm  # the body's last baseline: the footer lies below
+SIGNATURE_FLOOR = 58 * mm  # the verification block (QR and code) lies below the signature
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,31 @@ BODY_STYLE = ParagraphStyle(
 )
 
 
-def draw_body(canvas: Canvas, decision: Decision, y: float) -> float:
-    """The body paragraphs, justified; returns where the next line goes."""
-    for text in body_paragraphs(decision):
-        paragraph = Paragraph(escape(text), BODY_STYLE)
-        _, height = paragraph.wrapOn(canvas, RIGHT - LEFT, y)
+def draw_paragraph(canvas: Canvas, paragraph: Flowable, y: float) -> tuple[float, list[Flowable]]:
+    """Draw what of ``paragraph`` fits above the page's foot; return the new y and the rest."""
+    available = y - BODY_FLOOR + BODY_SIZE
+    _, height = paragraph.wrapOn(canvas, RIGHT - LEFT, available)
+    if height <= available:
         paragraph.drawOn(canvas, LEFT, y - height + BODY_SIZE)  # first baseline at y
-        y -= height
+        return y - height, []
+    parts = paragraph.split(RIGHT - LEFT, available)
+    if len(parts) < 2:  # not even a line fits: all of it on the next page
+        canvas.showPage()
+        return TOP, [paragraph]
+    head, *rest = parts
+    _, height = head.wrapOn(canvas, RIGHT - LEFT, available)
+    head.drawOn(canvas, LEFT, y - height + BODY_SIZE)
+    canvas.showPage()
+    return TOP, list(rest)
+
+
+def draw_body(canvas: Canvas, decision: Decision, y: float) -> float:
+    """The body paragraphs, justified, onto further pages when long; returns the next line's y."""
+    for text in body_paragraphs(decision):
+        pending: list[Flowable] = [Paragraph(escape(text), BODY_STYLE)]
+        while pending:
+            y, rest = draw_paragraph(canvas, pending.pop(0), y)
+            pending[:0] = rest
     return y
 
 
@@ -155,6 +175,10 @@ def draw_verification(canvas: Canvas, decision: Decision) -> None:
 
 
 def draw_signature(canvas: Canvas, decision: Decision, y: float) -> None:
+    """The authority and the date under the body, kept clear of the verification block."""
+    if y - 2 * LINE < SIGNATURE_FLOOR:
+        canvas.showPage()
+        y = TOP
     canvas.setFont(SONG, BODY_SIZE)
     canvas.drawRightString(RIGHT - 16 * mm, y - LINE, decision.authority)
     canvas.drawRightString(RIGHT - 16 * mm, y - 2 * LINE, chinese_date(decision.decided))
@@ -177,7 +201,7 @@ def footer_parts(decision: Decision) -> list[tuple[str, str]]:
 
 
 def render_decision(decision: Decision) -> bytes:
-    """The decision document as a one-page PDF."""
+    """The decision document as a PDF: one page, more when the reasons are long."""
     pdfmetrics.registerFont(UnicodeCIDFont(SONG))
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=0, invariant=1)

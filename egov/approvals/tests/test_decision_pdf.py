@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 
 from django.test import Client
 
-from egov.approvals.decision_pdf import Decision, chinese_date, footer_parts
+from egov.approvals.decision_pdf import Decision, chinese_date, footer_parts, render_decision
 from egov.approvals.services import accept_case, approve_case, deny_case
 
 
@@ -80,3 +82,16 @@ def test_the_footer_names_case_and_licence_numbers_in_chinese():
         ("证照编号：", "JY123"),
     ]
     assert footer_parts(decision(approved=False)) == [("办件编号：", "230102202611260000019")]
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of an uncompressed PDF (the renderer writes its page objects in the clear)."""
+    return len(re.findall(rb"/Type /Page\b", pdf))
+
+
+def test_long_reasons_flow_onto_more_pages_and_the_signature_stays_clear():
+    short = render_decision(dataclasses.replace(decision(approved=False), reasons="材料不全。"))
+    assert page_count(short) == 1
+    reasons = "经审查，申请人提交的经营场所使用证明与实际经营地址不一致。" * 60
+    long = render_decision(dataclasses.replace(decision(approved=False), reasons=reasons))
+    assert page_count(long) >= 3  # about 1,700 characters of reasons: no line drawn off the page
