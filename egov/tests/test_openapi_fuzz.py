@@ -11,12 +11,16 @@ declares for it. The run is bounded (a few examples per operation and caller).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from hypothesis import HealthCheck, settings
@@ -73,8 +77,26 @@ def signed_in_as(headers: dict[str, str]) -> str | None:
     return answer.json()["name"] if answer.status_code == 200 else None
 
 
+@contextlib.contextmanager
+def connection_kept_open() -> Iterator[None]:
+    """The test's database connection survives each WSGI call, as in Django's test client.
+
+    Django closes old connections when a request starts and finishes; through the
+    WSGI app that would close the test's transaction (PostgreSQL) mid-test. The
+    test client re-enables that after each of its own requests, so this is
+    entered after the last of those.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
 @pytest.fixture
-def callers(db: None) -> dict[str, Any]:
+def callers(db: None) -> Iterator[dict[str, Any]]:
     citizen = make_citizen("citizen_fuzz")
     supervisor = named_user("supervisor_province")
     objects = real_objects(citizen, supervisor)
@@ -91,7 +113,8 @@ def callers(db: None) -> dict[str, Any]:
         "clerk": "clerk_harbin_daoli",
         "supervisor": "supervisor_province",
     }
-    return {"headers": headers, "objects": objects}
+    with connection_kept_open():
+        yield {"headers": headers, "objects": objects}
 
 
 def with_real_identifiers(case: Any, objects: dict[str, Any]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,12 @@ from egov.backup import restic
 needs_restic = pytest.mark.skipif(
     not restic.available(),
     reason="restic is not installed (scripts/setup --test installs it: apt-get install restic)",
+)
+# Tests that open the restored SQLite file themselves; on PostgreSQL a restore
+# fills a database instead, tested by test_backup_postgresql.
+sqlite_only = pytest.mark.skipif(
+    bool(os.environ.get("EGOV_TEST_POSTGRES")),
+    reason="reads the restored SQLite file (PostgreSQL: test_backup_postgresql)",
 )
 
 

@@ -21,9 +21,13 @@ from egov.backup.services import (
 from egov.core.models import AuditEntry
 from egov.core.testing import shanghai
 
-from .conftest import BackupPlace, needs_restic
+from .conftest import BackupPlace, needs_restic, sqlite_only
 
-pytestmark = [needs_restic, pytest.mark.usefixtures("emptied_audit_chain_afterwards")]
+pytestmark = [
+    needs_restic,
+    sqlite_only,
+    pytest.mark.usefixtures("emptied_audit_chain_afterwards"),
+]
 
 BIG = 48 * 1024 * 1024  # random, so incompressible: several 16 MiB packs before the snapshot
 

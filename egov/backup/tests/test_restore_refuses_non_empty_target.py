@@ -14,9 +14,13 @@ from egov.backup.services import take_snapshot
 from egov.core.models import AuditEntry, User
 from egov.core.testing import shanghai
 
-from .conftest import BackupPlace, needs_restic
+from .conftest import BackupPlace, needs_restic, sqlite_only
 
-pytestmark = [needs_restic, pytest.mark.usefixtures("emptied_audit_chain_afterwards")]
+pytestmark = [
+    needs_restic,
+    sqlite_only,
+    pytest.mark.usefixtures("emptied_audit_chain_afterwards"),
+]
 
 
 def usernames(database: Path) -> set[str]:
