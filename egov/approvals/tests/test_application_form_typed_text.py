@@ -110,7 +110,8 @@ def test_the_page_shows_the_reason_on_the_form(citizen, food_item):
             {**FORM, "shop_name": "老道外\u202e馆小", "APP": pdf(), "PLAN": pdf()},
         )
     assert response.status_code == 400
-    assert "control character U+202E is not allowed" in response.content.decode()
+    # In the page's language, the field named by the label the applicant saw.
+    assert "经营者名称：含有不允许的控制字符" in response.content.decode()
 
 
 def test_a_number_field_still_takes_a_json_number(citizen, daoli_market):
