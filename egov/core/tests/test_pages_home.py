@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -41,7 +43,9 @@ def test_stylesheet_and_htmx_are_served_locally(client: Client) -> None:
 
     assert 'href="/static/egov/egov.css"' in page
     assert 'src="/static/django_htmx/htmx-2.min.js"' in page
-    assert "cdn" not in page.lower()
+    # Nothing is loaded from another host (government networks are often closed).
+    # (A plain "cdn" substring test failed when a random nonce happened to contain it.)
+    assert re.findall(r'<(?:script|link|img|iframe)\b[^>]*(?:src|href)="(?:https?:)?//', page) == []
 
 
 @pytest.mark.django_db
