@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core import mail
 
 from egov.backup.alerts import send_backup_alerts
-from egov.backup.models import Drill, Snapshot
+from egov.backup.models import Drill
 from egov.backup.tasks import send_daily_backup_alerts
+from egov.backup.tests.readiness_support import snapshot_at
 from egov.core.testing import shanghai
-
-
-def snapshot_at(moment: dt.datetime, *, verified: bool | None) -> Snapshot:
-    return Snapshot.objects.create(
-        repository="/srv/backup/harbin",
-        snapshot_id=f"{int(moment.timestamp()):08x}"[-8:],
-        taken_at=moment,
-        engine="sqlite",
-        manifest={},
-        tables=1,
-        rows=1,
-        files=0,
-        verification_ok=verified,
-        verified_at=moment if verified else None,
-    )
 
 
 def with_email(*users) -> None:
