@@ -30,7 +30,7 @@ event.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from egov.core.models import Event
 
 Handler = Callable[["Event"], None]
+BatchHandler = Callable[[Sequence["Event"]], None]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 
 
@@ -48,11 +49,19 @@ class SubscriberRegistrationError(ValueError):
 
 @dataclass(frozen=True)
 class Subscriber:
-    """A named handler and the event types it wants (None: every type)."""
+    """A named handler and the event types it wants (None: every type).
+
+    ``batch_handler``, when given, takes several consecutive events the
+    subscriber wants at once, in id order, inside the delivery's transaction.
+    It must have the same effect as ``handler`` called on each in turn. If it
+    raises, none of its writes are kept and the outbox hands the same events
+    to ``handler`` one at a time, which isolates the failing one.
+    """
 
     name: str
     handler: Handler
     event_types: frozenset[str] | None = None
+    batch_handler: BatchHandler | None = None
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
@@ -62,7 +71,10 @@ _registry: dict[str, Subscriber] = {}
 
 
 def make_subscriber(
-    name: str, handler: Handler, event_types: Iterable[str] | None = None
+    name: str,
+    handler: Handler,
+    event_types: Iterable[str] | None = None,
+    batch_handler: BatchHandler | None = None,
 ) -> Subscriber:
     """A checked Subscriber, not yet registered."""
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
@@ -76,13 +88,21 @@ def make_subscriber(
         raise SubscriberRegistrationError(
             f"subscriber {name!r}: event_types must be a set of names, not one string"
         )
+    if batch_handler is not None and not callable(batch_handler):
+        raise SubscriberRegistrationError(f"subscriber {name!r}: batch_handler must be callable")
     types = frozenset(event_types) if event_types is not None else None
-    return Subscriber(name=name, handler=handler, event_types=types)
+    return Subscriber(name=name, handler=handler, event_types=types, batch_handler=batch_handler)
 
 
-def register(name: str, handler: Handler, event_types: Iterable[str] | None = None) -> Subscriber:
+def register(
+    name: str,
+    handler: Handler,
+    event_types: Iterable[str] | None = None,
+    *,
+    batch_handler: BatchHandler | None = None,
+) -> Subscriber:
     """Register a subscriber. Registering the same one again is harmless."""
-    entry = make_subscriber(name, handler, event_types)
+    entry = make_subscriber(name, handler, event_types, batch_handler)
     existing = _registry.get(name)
     if existing is not None and existing != entry:
         raise SubscriberRegistrationError(
@@ -119,7 +139,7 @@ SubscriberSpec = Subscriber | Handler | tuple[Handler, Iterable[str] | None]
 
 def as_subscriber(name: str, spec: Any) -> Subscriber:
     if isinstance(spec, Subscriber):
-        return make_subscriber(name, spec.handler, spec.event_types)
+        return make_subscriber(name, spec.handler, spec.event_types, spec.batch_handler)
     if isinstance(spec, tuple):
         handler, event_types = spec
         return make_subscriber(name, handler, event_types)
