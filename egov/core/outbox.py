@@ -353,11 +353,6 @@ def next_batch(subscriber: Subscriber, position: int, batch_size: int) -> Batch:
     return Batch(found, newest, full=False)
 
 
-def new_events(subscriber: Subscriber, position: int, batch_size: int) -> list[Event]:
-    """The next batch of events after the position that this subscriber wants."""
-    return next_batch(subscriber, position, batch_size).events
-
-
 def deliver_new(
     subscriber: Subscriber, *, batch_size: int, now: datetime, report: SubscriberReport
 ) -> None:
