@@ -34,6 +34,7 @@ kept in var/bench-supervision-scan.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -88,9 +89,16 @@ def setup(url: str | None) -> None:
 
 
 def empty_tables() -> None:
-    from egov.supervision.models import Alert, DepartmentCard, Finding, SupervisedCase
+    from egov.supervision.models import (
+        Alert,
+        DepartmentCard,
+        Finding,
+        OpenLightCount,
+        ScanRun,
+        SupervisedCase,
+    )
 
-    for model in (Alert, DepartmentCard, Finding, SupervisedCase):
+    for model in (Alert, DepartmentCard, Finding, SupervisedCase, ScanRun, OpenLightCount):
         model.objects.all().delete()
 
 
@@ -320,10 +328,32 @@ def reset(limit_pk: int | None = None) -> None:
 # --- The measures ------------------------------------------------------------------------------
 
 
-def timed(function: Any, *args: Any) -> tuple[Any, float]:
+def reset_peak() -> None:
+    """Start a new peak of resident memory (Linux: ``5`` to /proc/self/clear_refs)."""
+    # Elsewhere the peak is the process's since it started.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mib() -> float:
+    """The peak resident memory since :func:`reset_peak` (VmHWM), else ru_maxrss, in MiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(function: Any, *args: Any) -> tuple[Any, float, float]:
+    """The result, the seconds and the peak resident memory (MiB) of one call."""
+    reset_peak()
     began = time.perf_counter()
     result = function(*args)
-    return result, time.perf_counter() - began
+    return result, time.perf_counter() - began, peak_mib()
 
 
 def set_based_like_loop(today: dt.date) -> float:
@@ -362,8 +392,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     today = timezone.localdate()
     empty_tables()
+    reset_peak()
     write_seconds = insert(args.cases, today, args.seed)
-    print(f"{connection.vendor}: {args.cases:,} open cases written in {write_seconds:.1f} s")
+    write_peak = peak_mib()
+    print(
+        f"{connection.vendor}: {args.cases:,} open cases written in {write_seconds:.1f} s, "
+        f"peak {write_peak:.0f} MiB"
+    )
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -375,13 +410,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     last_pk = judged.values_list("pk", flat=True)[looped - 1]
     reset(last_pk)
     print(f"per-case loop: {looped:,} cases in {loop_seconds:.1f} s")
-    first, first_seconds = timed(scan, today)
+    first, first_seconds, first_peak = timed(scan, today)
     state = counts()
-    print(f"first scan of the day: {first_seconds:.1f} s, {first}")
-    repeat, repeat_seconds = timed(scan, today)
-    print(f"repeated scan: {repeat_seconds:.2f} s, changed: {repeat.changed}")
-    following, next_seconds = timed(scan, today + dt.timedelta(days=1))
-    print(f"next day's scan: {next_seconds:.1f} s, {following}")
+    print(f"first scan of the day: {first_seconds:.1f} s, {first_peak:.0f} MiB, {first}")
+    repeat, repeat_seconds, repeat_peak = timed(scan, today)
+    print(f"repeated scan: {repeat_seconds:.2f} s, {repeat_peak:.0f} MiB, {repeat.changed}")
+    following, next_seconds, next_peak = timed(scan, today + dt.timedelta(days=1))
+    print(f"next day's scan: {next_seconds:.1f} s, {next_peak:.0f} MiB, {following}")
     reset()
     like_loop = set_based_like_loop(today)
     print(f"set-based lights and findings (the loop's work): {like_loop:.1f} s")
@@ -389,6 +424,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "vendor": connection.vendor,
         "cases": args.cases,
         "write_seconds": write_seconds,
+        "write_peak_mib": write_peak,
+        "first_peak_mib": first_peak,
+        "repeat_peak_mib": repeat_peak,
+        "next_peak_mib": next_peak,
         "loop_cases": looped,
         "loop_seconds": loop_seconds,
         "first_seconds": first_seconds,
@@ -410,9 +449,13 @@ def row(result: dict[str, Any]) -> str:
     cases = result["cases"]
     loop_rate = result["loop_cases"] / result["loop_seconds"]
     set_rate = cases / result["like_loop_seconds"]
+    peaks = "/".join(
+        f"{result.get(k, 0):.0f}" for k in ("first_peak_mib", "repeat_peak_mib", "next_peak_mib")
+    )
     return (
         f"| {result['vendor']} | {cases:,} | {result['first_seconds']:.1f} | "
-        f"{result['repeat_seconds']:.2f} | {result['next_seconds']:.1f} | "
+        f"{result['repeat_seconds']:.2f} | {result['next_seconds']:.1f} | {peaks} | "
+        f"{result['write_seconds']:.0f} s, {result.get('write_peak_mib', 0):.0f} MiB | "
         f"{set_rate:,.0f} | {loop_rate:,.0f} ({result['loop_cases']:,}) | "
         f"**{set_rate / loop_rate:.0f}×** |"
     )
@@ -420,8 +463,9 @@ def row(result: dict[str, Any]) -> str:
 
 HEADER = (
     "| database | open cases | first scan, all new (s) | repeated (s) | next day (s) "
+    "| peak RSS first/repeated/next (MiB) | case writer: time, peak RSS "
     "| set-based cases/s | per-case loop cases/s (sample) | set-based / loop |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 

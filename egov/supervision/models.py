@@ -143,7 +143,7 @@ class SupervisedCase(models.Model):
             ),
             # ... and the open cases no scan or projection has judged yet (bulk imports).
             models.Index(
-                fields=["light"],
+                fields=["light", "deadline"],
                 condition=Q(is_open=True, light_judged_on__isnull=True),
                 name="open_never_judged",
             ),

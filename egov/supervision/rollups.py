@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
@@ -222,46 +222,26 @@ def apply_light_changes(changes: Sequence[dict[str, Any]]) -> None:
     """Move open cases between lights in the snapshot (the scan's changes; plain atomic).
 
     ``changes``: rows of department_code, region_path, item_code, ``was``,
-    ``now`` and ``n`` (how many cases moved).
+    ``now`` and ``n`` (how many cases moved). Each (place, light) gets its net
+    change added by one ``INSERT … ON CONFLICT DO UPDATE`` (SQLite ≥ 3.24 and
+    PostgreSQL), sent as one ``executemany``: Django's ``bulk_update`` writes a
+    CASE branch per row, which SQLite evaluates row by row.
     """
-    deltas: dict[tuple[str, str, str, str], int] = {}
+    deltas: dict[tuple[Any, ...], int] = {}
     for change in changes:
         place = tuple(change[k] for k in OPEN_KEY)
-        was = (*place, change["was"])
-        now = (*place, change["now"])
-        deltas[was] = deltas.get(was, 0) - change["n"]  # type: ignore[index]
-        deltas[now] = deltas.get(now, 0) + change["n"]  # type: ignore[index]
-    if not deltas:
+        deltas[(*place, change["was"])] = deltas.get((*place, change["was"]), 0) - change["n"]
+        deltas[(*place, change["now"])] = deltas.get((*place, change["now"]), 0) + change["n"]
+    rows = [(*key, n) for key, n in deltas.items() if n]
+    if not rows:
         return
-    items = {key[2] for key in deltas}
-    with transaction.atomic():
-        for some in chunks(items):
-            apply_deltas(deltas, some)
-
-
-def apply_deltas(deltas: dict[tuple[str, str, str, str], int], items: list[str]) -> None:
-    rows = {
-        (r.department_code, r.region_path, r.item_code, r.light): r
-        for r in OpenLightCount.objects.select_for_update().filter(item_code__in=items)
-    }
-    wanted = set(items)
-    changed, created = [], []
-    for key, delta in deltas.items():
-        if key[2] not in wanted or not delta:
-            continue
-        if key in rows:
-            rows[key].cases += delta
-            changed.append(rows[key])
-        else:
-            department, region, item, light = key
-            created.append(
-                OpenLightCount(
-                    department_code=department,
-                    region_path=region,
-                    item_code=item,
-                    light=light,
-                    cases=delta,
-                )
-            )
-    OpenLightCount.objects.bulk_update(changed, ["cases"], batch_size=1000)
-    OpenLightCount.objects.bulk_create(created, batch_size=1000)
+    table = connection.ops.quote_name(OpenLightCount._meta.db_table)
+    columns = (*OPEN_KEY, "light")
+    names = ", ".join(columns)
+    sql = (
+        f"INSERT INTO {table} ({names}, cases) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608 - our names
+        f"ON CONFLICT (item_code, department_code, region_path, light) "
+        f"DO UPDATE SET cases = {table}.cases + excluded.cases"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
