@@ -140,7 +140,7 @@ def judge_lights(today: dt.date) -> dict[str, int]:
     light was set, and the scan's own date is in its audit entry and event.
     The open-light roll-up follows the changes (:mod:`egov.supervision.rollups`).
     """
-    turned = dict.fromkeys(RUNNING, 0)
+    turned: dict[str, int] = dict.fromkeys(RUNNING, 0)
     moves: list[dict[str, object]] = []
     never = judged_cases().filter(light_judged_on__isnull=True)
     bulk = never.exists()  # after a bulk import: recount the snapshot once, at the end

@@ -301,7 +301,7 @@ def case_counts(cases: QuerySet, key: Any, period: Period) -> Iterable[dict[str,
     )
 
 
-def rolled_case_counts(scope: ViewScope, key: Any, period: Period) -> Iterable[dict[str, Any]]:
+def rolled_case_counts(scope: ViewScope, key: Any, period: Period) -> QuerySet:
     """:func:`case_counts` from the received-day roll-up: sums of the period's days."""
     return (
         ReceivedDay.objects.filter(scope.subtree(), day__range=(period.start, period.end))
@@ -319,7 +319,7 @@ def rolled_case_counts(scope: ViewScope, key: Any, period: Period) -> Iterable[d
     )
 
 
-def rolled_open_counts(scope: ViewScope, key: Any) -> Iterable[dict[str, Any]]:
+def rolled_open_counts(scope: ViewScope, key: Any) -> QuerySet:
     """:func:`open_counts` from the open-light snapshot."""
     return (
         OpenLightCount.objects.filter(scope.subtree())
@@ -454,6 +454,7 @@ def total_figures(scope: ViewScope, period: Period, source: str = ROLLUPS) -> Fi
 def open_by_light(scope: ViewScope, source: str = ROLLUPS) -> dict[str, int]:
     """Open cases by light now (在办亮灯), every light present (zero when none)."""
     counts = dict.fromkeys(Light.values, 0)
+    rows: QuerySet
     if source == ROLLUPS:
         snapshot = OpenLightCount.objects.filter(scope.subtree())
         rows = snapshot.values("light").annotate(n=Sum("cases")).order_by()
