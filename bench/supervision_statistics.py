@@ -10,7 +10,10 @@ Loads the demo organisations, writes ``--cases`` supervised cases received
 over the last 365 days across every department (85 % decided, 90 % of those in
 time; the rest open with lights) and one finding per ten cases, then times
 each selector the province supervisor's dashboard calls for the last month
-(best of three runs after a warm-up), and the whole set together.
+(best of three runs after a warm-up), and the whole set together: first from
+the daily roll-ups (ADR 0050; rebuilt from the cases after the load, timed),
+then from the case table itself (``source=RAW``, the old path) as the
+baseline of the same run.
 """
 
 from __future__ import annotations
@@ -152,6 +155,22 @@ def best_of(call: Callable[[], Any], runs: int = 3) -> float:
     return min(times)
 
 
+def with_source(source: str) -> None:
+    """Point the statistics the page calls at ``source`` (the roll-ups or the cases)."""
+    import functools
+
+    from egov.supervision import statistics as stats
+    from egov.supervision import warning_alerts
+
+    for name in ("grouped_figures", "open_by_light", "department_weeks"):
+        original = ORIGINALS.setdefault(name, getattr(stats, name))
+        setattr(stats, name, functools.partial(original, source=source))
+    warning_alerts.department_weeks = stats.department_weeks  # imported by name there
+
+
+ORIGINALS: dict[str, Any] = {}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?")
@@ -163,7 +182,8 @@ def main() -> None:
 
     from bench.machine import describe_machine
     from egov.supervision import statistics as stats
-    from egov.supervision.warning_alerts import department_warnings
+    from egov.supervision import warning_alerts
+    from egov.supervision.rollups import rebuild_rollups
 
     rows = departments()
     loaded = load(args.cases, rows, case_row)
@@ -175,6 +195,9 @@ def main() -> None:
     last = today.replace(day=1) - dt.timedelta(days=1)
     period = stats.month_period(last.year, last.month)
     province = stats.ViewScope(("230000/",))
+    started = time.perf_counter()
+    rebuilt = rebuild_rollups()
+    rebuild_seconds = time.perf_counter() - started
     calls: dict[str, Callable[[], Any]] = {
         "by region": lambda: stats.grouped_figures(province, stats.REGION, period),
         "by department": lambda: stats.grouped_figures(province, stats.DEPARTMENT, period),
@@ -184,14 +207,23 @@ def main() -> None:
             stats.finding_breakdown(province, period, "category"),
             stats.finding_breakdown(province, period, "rule"),
         ),
-        "early warnings (10 weeks)": lambda: department_warnings(province, today),
+        "early warnings (10 weeks)": lambda: warning_alerts.department_warnings(province, today),
         "home page GET /supervision/ (all of the above but by item, charts, template)": home_page(),
     }
     print(f"Machine: {describe_machine()}")
     print(f"database: {connection.vendor}; {args.cases:,} cases loaded in {loaded:.0f} s")
+    print(f"roll-ups rebuilt from the cases in {rebuild_seconds:.1f} s: {rebuilt}")
     print(f"{len(rows)} departments; period {period.label}")
-    for label, call in calls.items():
-        print(f"{label}: {best_of(call) * 1000:,.0f} ms")
+    times: dict[str, dict[str, float]] = {}
+    for source in (stats.ROLLUPS, stats.RAW):
+        with_source(source)
+        for label, call in calls.items():
+            times.setdefault(label, {})[source] = best_of(call) * 1000
+    with_source(stats.ROLLUPS)
+    print("| measure | roll-ups (ms) | case table (ms) | ratio |")
+    for label, by in times.items():
+        rolled, raw = by[stats.ROLLUPS], by[stats.RAW]
+        print(f"| {label} | {rolled:,.0f} | {raw:,.0f} | {raw / rolled:,.0f}× |")
 
 
 if __name__ == "__main__":

@@ -52,9 +52,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def lit_cases(level: str) -> QuerySet[SupervisedCase]:
-    """Open, running cases showing ``level`` (yellow or red)."""
-    return SupervisedCase.objects.filter(is_open=True, light=level, deadline__isnull=False)
+def lit_cases(level: str, since: dt.date | None = None) -> QuerySet[SupervisedCase]:
+    """Open, running cases showing ``level`` (yellow or red), lit on ``since`` or later if given."""
+    cases = SupervisedCase.objects.filter(is_open=True, light=level, deadline__isnull=False)
+    return cases if since is None else cases.filter(light_judged_on__gte=since)
 
 
 def alert_rows(cases: QuerySet, level: str, now: dt.datetime) -> QuerySet:
@@ -101,11 +102,11 @@ def alert_rows(cases: QuerySet, level: str, now: dt.datetime) -> QuerySet:
     )
 
 
-def handler_rows(level: str, now: dt.datetime) -> QuerySet:
+def handler_rows(level: str, now: dt.datetime, since: dt.date | None = None) -> QuerySet:
     """One row per lit case whose handler is an active user."""
     handler = User.objects.filter(username=OuterRef("handler"), is_active=True).values("pk")[:1]
     cases = (
-        lit_cases(level)
+        lit_cases(level, since)
         .exclude(handler="")
         .annotate(_recipient=Subquery(handler))
         .filter(_recipient__isnull=False)
@@ -113,9 +114,9 @@ def handler_rows(level: str, now: dt.datetime) -> QuerySet:
     return alert_rows(cases, level, now)
 
 
-def leader_rows(level: str, now: dt.datetime) -> QuerySet:
+def leader_rows(level: str, now: dt.datetime, since: dt.date | None = None) -> QuerySet:
     """One row per lit case and active leader at the case's department organisation."""
-    cases = lit_cases(level).filter(
+    cases = lit_cases(level, since).filter(
         organisation__role_assignments__role="leader",
         organisation__role_assignments__user__is_active=True,
     )
@@ -123,14 +124,21 @@ def leader_rows(level: str, now: dt.datetime) -> QuerySet:
     return alert_rows(cases, level, now)
 
 
-def record_light_alerts(now: dt.datetime | None = None) -> int:
-    """Write the missing alerts of every yellow and red case (plain atomic: nests); how many."""
+def record_light_alerts(now: dt.datetime | None = None, *, since: dt.date | None = None) -> int:
+    """Write the missing alerts of every yellow and red case (plain atomic: nests); how many.
+
+    With ``since`` (the previous scan's day), only the cases lit on that day or
+    later: the others were alerted by an earlier scan.
+    """
     now = now or timezone.now()
     yellow, red = Light.YELLOW, Light.RED
     # One statement: its anti-join sees the alerts as they were before it (the
     # planner's statistics are right), not alerts it is adding itself.
-    rows = handler_rows(yellow, now).union(
-        leader_rows(yellow, now), handler_rows(red, now), leader_rows(red, now), all=True
+    rows = handler_rows(yellow, now, since).union(
+        leader_rows(yellow, now, since),
+        handler_rows(red, now, since),
+        leader_rows(red, now, since),
+        all=True,
     )
     with transaction.atomic():
         return insert_select(Alert, ALERT_COLUMNS, rows)

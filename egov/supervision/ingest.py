@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from egov.core.models import Region
 from egov.core.services.audit import record_audit
+from egov.supervision import rollups
 from egov.supervision.errors import ErrorCode
 from egov.supervision.ingest_checks import (
     DEFAULT_SKEW,
@@ -442,6 +443,7 @@ def ingest_in_transaction(
     report.items = rebuild_reference_items(items) if items else 0
     if evaluate:
         judge(cases, items)
+    rollups.refresh_rollups_for(cases)  # the dashboards' daily figures (ADR 0050)
     if source != Source.INTERNAL:
         record_audit(
             actor=actor,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,9 +112,9 @@ class SupervisedCase(models.Model):
     promised_limit_days = models.PositiveSmallIntegerField(_("承诺时限"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("延长天数"), default=0)
     suspended_days = models.PositiveSmallIntegerField(_("暂停工作日"), default=0)
-    deadline = models.DateField(_("承诺期限"), null=True, blank=True, db_index=True)
+    deadline = models.DateField(_("承诺期限"), null=True, blank=True)
     statutory_deadline = models.DateField(_("法定期限"), null=True, blank=True)
-    yellow_on = models.DateField(_("黄灯日"), null=True, blank=True, db_index=True)
+    yellow_on = models.DateField(_("黄灯日"), null=True, blank=True)
     working_days_used = models.PositiveSmallIntegerField(_("已用工作日"), null=True, blank=True)
     light = models.CharField(_("亮灯"), max_length=10, choices=Light.choices, default=Light.GREEN)
     light_judged_on = models.DateField(_("判定日"), null=True, blank=True)
@@ -131,7 +132,29 @@ class SupervisedCase(models.Model):
         verbose_name_plural = _("监察办件")
         indexes = [
             models.Index(fields=["is_open", "light"]),
-            models.Index(fields=["is_open", "deadline"]),
+            # The scan (ADR 0050): each light change is a range of one of these two
+            # partial indexes (green cases with a deadline before today, …), so a
+            # daily scan reads only the cases whose light changes.
+            models.Index(
+                fields=["light", "deadline"], condition=Q(is_open=True), name="open_light_deadline"
+            ),
+            models.Index(
+                fields=["light", "yellow_on"], condition=Q(is_open=True), name="open_light_yellow"
+            ),
+            # ... and the open cases no scan or projection has judged yet (bulk imports).
+            models.Index(
+                fields=["light", "deadline"],
+                condition=Q(is_open=True, light_judged_on__isnull=True),
+                name="open_never_judged",
+            ),
+            # The scan's findings and alerts look only at cases lit or past a date
+            # since the previous scan (ADR 0050).
+            models.Index(
+                fields=["light_judged_on"], condition=Q(is_open=True), name="open_judged_on"
+            ),
+            models.Index(
+                fields=["statutory_deadline"], condition=Q(is_open=True), name="open_statutory"
+            ),
             models.Index(fields=["department_code", "received_at"]),
             # Statistics of a period and the weekly early-warning figures (S4).
             models.Index(fields=["received_at"], name="supervised_received_idx"),
@@ -350,3 +373,100 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind} {self.case_number}"
+
+
+class ScanRun(models.Model):
+    """The day of a time-limit scan (时限扫描记录): the next scan looks at what changed since."""
+
+    day = models.DateField(_("扫描日"), unique=True)
+    scanned_at = models.DateTimeField(_("扫描时间"))
+
+    class Meta:
+        verbose_name = _("时限扫描记录")
+        verbose_name_plural = _("时限扫描记录")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+# --- Daily roll-ups (ADR 0050) -----------------------------------------------------------
+# The dashboards read these instead of the case table, so their cost follows the
+# number of days × departments × items, not the number of cases. Kept by
+# :mod:`egov.supervision.rollups` (ingest and the scan), rebuilt on demand by
+# ``egov rebuild_supervision_rollups``.
+
+
+class ReceivedDay(models.Model):
+    """The cases received on one local day by one department and item (收件日汇总)."""
+
+    day = models.DateField(_("收件日"))
+    department_code = models.CharField(_("部门代码"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    item_code = models.CharField(_("事项编码"), max_length=48)
+    received = models.PositiveIntegerField(_("收件"), default=0)
+    concluded = models.PositiveIntegerField(_("办结"), default=0)
+    judged = models.PositiveIntegerField(_("监察判定"), default=0)
+    on_time = models.PositiveIntegerField(_("按时"), default=0)
+    days_total = models.PositiveBigIntegerField(_("用时合计"), default=0)
+    days_counted = models.PositiveIntegerField(_("用时件数"), default=0)
+
+    class Meta:
+        verbose_name = _("收件日汇总")
+        verbose_name_plural = _("收件日汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "item_code", "department_code", "region_path"],
+                name="one_received_day_row",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "region_path"], name="received_day_region")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_code} {self.item_code}"
+
+
+class DecidedDay(models.Model):
+    """The engine-judged decisions of one local day by one department (决定日汇总)."""
+
+    day = models.DateField(_("决定日"))
+    department_code = models.CharField(_("部门代码"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    decided = models.PositiveIntegerField(_("决定"), default=0)
+    overdue = models.PositiveIntegerField(_("超期"), default=0)
+    days_sum = models.FloatField(_("用时合计"), default=0)
+    days_squares = models.FloatField(_("用时平方和"), default=0)
+
+    class Meta:
+        verbose_name = _("决定日汇总")
+        verbose_name_plural = _("决定日汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "department_code", "region_path"], name="one_decided_day_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_code}"
+
+
+class OpenLightCount(models.Model):
+    """How many open cases of one department and item show one light now (在办亮灯快照)."""
+
+    department_code = models.CharField(_("部门代码"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    item_code = models.CharField(_("事项编码"), max_length=48)
+    light = models.CharField(_("亮灯"), max_length=10, choices=Light.choices)
+    cases = models.IntegerField(_("件数"), default=0)
+
+    class Meta:
+        verbose_name = _("在办亮灯快照")
+        verbose_name_plural = _("在办亮灯快照")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_code", "department_code", "region_path", "light"],
+                name="one_open_light_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_code} {self.item_code} {self.light} {self.cases}"

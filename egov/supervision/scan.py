@@ -28,15 +28,22 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
 from egov.core.events import publish
 from egov.core.services.audit import record_audit
-from egov.supervision import alerts
+from egov.supervision import alerts, rollups
 from egov.supervision.insert_select import insert_select
-from egov.supervision.models import Alert, Finding, Light, RuleSetting, SupervisedCase
+from egov.supervision.models import (
+    Alert,
+    Finding,
+    Light,
+    RuleSetting,
+    ScanRun,
+    SupervisedCase,
+)
 from egov.supervision.rules import REGISTRY
 from egov.supervision.rules.time import PROMISED_OVERDUE, STATUTORY_OVERDUE
 
@@ -86,21 +93,40 @@ class ScanResult:
         )
 
 
+RUNNING = (Light.GREEN, Light.YELLOW, Light.RED)
+
+
 def judged_cases() -> QuerySet[SupervisedCase]:
     """The open cases the scan judges: running clocks with a deadline."""
-    return SupervisedCase.objects.filter(is_open=True, deadline__isnull=False).exclude(
-        light__in=(Light.SUSPENDED, Light.STOPPED)
-    )
+    return SupervisedCase.objects.filter(is_open=True, deadline__isnull=False, light__in=RUNNING)
 
 
-def light_conditions(today: dt.date) -> dict[str, Q]:
-    """Which judged cases get which light on ``today``."""
-    in_time = Q(deadline__gte=today)
-    return {
-        Light.RED: Q(deadline__lt=today),
-        Light.YELLOW: in_time & Q(yellow_on__lte=today),
-        Light.GREEN: in_time & (Q(yellow_on__gt=today) | Q(yellow_on__isnull=True)),
-    }
+def light_changes(today: dt.date) -> list[tuple[str, str, Q]]:
+    """The light changes of ``today``, in order: (light before, light after, which cases).
+
+    Every condition is a range of one partial index (``open_light_deadline``,
+    ``open_light_yellow``: light, then a date), holding exactly the cases whose
+    light is wrong for ``today``: a daily scan reads those rows and no others.
+    Ranges are closed on both ends (``date.min``/``date.max``) so that SQLite's
+    planner, which guesses a one-sided range keeps a quarter of the rows, picks
+    the index of the date compared with today. Red first, so the yellow and
+    green conditions need not repeat ``deadline >= today`` for green or yellow
+    cases (a case with a ``yellow_on`` always has a ``deadline``).
+    """
+    past = Q(deadline__range=(dt.date.min, today - dt.timedelta(days=1)))
+    in_time = Q(deadline__range=(today, dt.date.max))
+    yellow_by_now = Q(yellow_on__range=(dt.date.min, today))
+    later = Q(yellow_on__range=(today + dt.timedelta(days=1), dt.date.max))
+    no_yellow = Q(yellow_on__isnull=True, deadline__isnull=False)
+    return [
+        (Light.GREEN, Light.RED, past),
+        (Light.YELLOW, Light.RED, past),
+        (Light.GREEN, Light.YELLOW, yellow_by_now),
+        (Light.RED, Light.YELLOW, in_time & Q(yellow_on__lte=today)),
+        (Light.YELLOW, Light.GREEN, later),
+        (Light.YELLOW, Light.GREEN, no_yellow),
+        (Light.RED, Light.GREEN, in_time & (later | Q(yellow_on__isnull=True))),
+    ]
 
 
 def judge_lights(today: dt.date) -> dict[str, int]:
@@ -112,18 +138,38 @@ def judge_lights(today: dt.date) -> dict[str, int]:
     million unchanged rows every day would rewrite (and lock) the whole table
     for minutes on PostgreSQL, so ``light_judged_on`` is the day the current
     light was set, and the scan's own date is in its audit entry and event.
+    The open-light roll-up follows the changes (:mod:`egov.supervision.rollups`).
     """
-    turned = {}
-    for light, condition in light_conditions(today).items():
-        turned[light] = (
-            judged_cases()
-            .filter(condition)
-            .exclude(light=light)
-            .update(light=light, light_judged_on=today)
-        )
+    turned: dict[str, int] = dict.fromkeys(RUNNING, 0)
+    moves: list[dict[str, object]] = []
     never = judged_cases().filter(light_judged_on__isnull=True)
-    turned["first_judged"] = never.update(light_judged_on=today)
+    bulk = never.exists()  # after a bulk import: recount the snapshot once, at the end
+    for was, now, condition in light_changes(today):
+        cases = SupervisedCase.objects.filter(condition, is_open=True, light=was)
+        if not bulk:
+            moves += [
+                row | {"was": was, "now": now}
+                for row in cases.values(*rollups.OPEN_KEY).annotate(n=Count("id")).order_by()
+            ]
+        turned[now] += cases.update(light=now, light_judged_on=today)
+    turned["first_judged"] = never.update(light_judged_on=today) if bulk else 0
+    if bulk:
+        rollups.rebuild_open_lights()
+        forget_never_judged()
+    else:
+        rollups.apply_light_changes(moves)
     return turned
+
+
+def forget_never_judged() -> None:
+    """SQLite: re-sample the now empty index of never-judged cases after a bulk judgement.
+
+    Its statistics from before (every case) would keep the planner from using
+    it, and each later scan would read the whole table to find no such case.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE open_never_judged")
 
 
 @dataclass(frozen=True)
@@ -168,8 +214,15 @@ def rule_scope(code: str) -> Q | None:
     return scope
 
 
-def time_findings_query(rule: TimeRule, today: dt.date, now: dt.datetime) -> QuerySet:
-    """One finding row per open case past ``rule``'s date that has none for this rule yet."""
+def time_findings_query(
+    rule: TimeRule, today: dt.date, now: dt.datetime, since: dt.date | None = None
+) -> QuerySet:
+    """One finding row per open case past ``rule``'s date that has none for this rule yet.
+
+    With ``since`` (the previous scan's day), only the cases that passed the
+    date since then, or whose light was set since then, are looked at: the
+    others were looked at by an earlier scan.
+    """
     date_text = Cast(rule.column, CharField())
     fingerprint = Concat(
         Value(f"{rule.code}:"), "case_number", Value(":"), date_text, output_field=CharField()
@@ -194,10 +247,11 @@ def time_findings_query(rule: TimeRule, today: dt.date, now: dt.datetime) -> Que
     # rule evaluation at ingest, whose fingerprint is a digest): match on rule and case.
     existing = Finding.objects.filter(rule_code=rule.code, case_number=OuterRef("case_number"))
     registered = REGISTRY.get(rule.code)
+    cases = judged_cases().filter(**{f"{rule.column}__lt": today})
+    if since is not None:
+        cases = cases.filter(Q(**{f"{rule.column}__gte": since}) | Q(light_judged_on__gte=since))
     return (
-        judged_cases()
-        .filter(**{f"{rule.column}__lt": today})
-        .annotate(
+        cases.annotate(
             _fingerprint=fingerprint,
             _rule=Value(rule.code),
             _category=Value(TIME_CATEGORY),
@@ -226,13 +280,13 @@ def time_findings_query(rule: TimeRule, today: dt.date, now: dt.datetime) -> Que
     )
 
 
-def record_time_findings(today: dt.date, now: dt.datetime) -> int:
+def record_time_findings(today: dt.date, now: dt.datetime, since: dt.date | None = None) -> int:
     """Insert the missing time-limit findings of overdue cases; how many were inserted."""
     created = 0
     for rule in TIME_RULES:
         scope = rule_scope(rule.code)
         if scope is not None:
-            query = time_findings_query(rule, today, now).filter(scope)
+            query = time_findings_query(rule, today, now, since).filter(scope)
             created += insert_select(Finding, FINDING_COLUMNS, query)
     return created
 
@@ -255,6 +309,17 @@ def refresh_statistics() -> None:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
+def previous_scan_day(today: dt.date) -> dt.date | None:
+    """The day of the latest scan, if none was for a later day than ``today`` (else None).
+
+    The scan looks for new findings and alerts only among the cases that
+    changed since that day; None (no scan yet, or a scan as of an earlier day)
+    makes it look at every case.
+    """
+    latest = ScanRun.objects.order_by("-day").values_list("day", flat=True).first()
+    return latest if latest is not None and latest <= today else None
+
+
 def scan(today: dt.date | None = None) -> ScanResult:
     """Judge every open case's light for ``today`` (local date by default) (时限扫描).
 
@@ -263,10 +328,12 @@ def scan(today: dt.date | None = None) -> ScanResult:
     today = today or timezone.localdate()
     now = timezone.now()
     with transaction.atomic(durable=True):
+        since = previous_scan_day(today)
         turned = judge_lights(today)
         refresh_statistics()
-        findings = record_time_findings(today, now)
-        alerted = alerts.record_light_alerts(now)
+        findings = record_time_findings(today, now, since)
+        alerted = alerts.record_light_alerts(now, since=since)
+        ScanRun.objects.get_or_create(day=today, defaults={"scanned_at": now})
         result = ScanResult(
             today=today,
             turned_red=turned[Light.RED],

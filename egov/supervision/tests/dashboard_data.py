@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from egov.core.testing import make_organisation
 from egov.supervision.models import Finding, Light, ReferenceItem, SupervisedCase
+from egov.supervision.rollups import refresh_rollups_for
 
 NOVEMBER = dt.date(2026, 11, 1)
 PATHS = {
@@ -56,7 +57,7 @@ def make_case(
     region = department.split("-")[0]
     organisation = make_organisation(department)
     number = f"{region}20261101{next(_numbers):06d}X"
-    return SupervisedCase.objects.create(
+    case = SupervisedCase.objects.create(
         case_number=number,
         item_code=item or f"{department}-ITEM",
         department_code=department,
@@ -75,6 +76,8 @@ def make_case(
         on_time=on_time,
         light=Light.STOPPED if decided else light,
     )
+    refresh_rollups_for([number])  # as ingest does at the end of a batch
+    return case
 
 
 def make_finding(

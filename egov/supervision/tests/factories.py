@@ -346,6 +346,7 @@ def supervised_case(**fields: Any) -> Any:
     """A SupervisedCase row with plausible values (an open case of 道里区市场监管局)."""
     from egov.core.testing import make_organisation
     from egov.supervision.models import SupervisedCase
+    from egov.supervision.rollups import refresh_rollups_for
 
     organisation = make_organisation(fields.pop("department_code", DEPARTMENT))
     values: dict[str, Any] = {
@@ -363,4 +364,6 @@ def supervised_case(**fields: Any) -> Any:
         "promised_limit_days": 10,
     }
     values.update(fields)
-    return SupervisedCase.objects.create(**values)
+    case = SupervisedCase.objects.create(**values)
+    refresh_rollups_for([case.case_number])  # as ingest does at the end of a batch
+    return case

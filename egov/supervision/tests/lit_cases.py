@@ -14,6 +14,7 @@ from typing import Any
 from egov.core.selectors.calendar import add_working_days
 from egov.core.testing import make_organisation
 from egov.supervision.models import Finding, Light, SupervisedCase
+from egov.supervision.rollups import refresh_rollups_for
 
 _sequence = itertools.count(1)
 
@@ -68,7 +69,9 @@ def open_case(
         "light": light,
     }
     values.update(fields)
-    return SupervisedCase.objects.create(**values)
+    case = SupervisedCase.objects.create(**values)
+    refresh_rollups_for([case.case_number])  # as ingest does at the end of a batch
+    return case
 
 
 def snapshot() -> list[tuple]:

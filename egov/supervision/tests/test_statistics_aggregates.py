@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from egov.supervision import statistics as stats
 from egov.supervision.models import SupervisedCase
+from egov.supervision.rollups import refresh_rollups_for
 from egov.supervision.tests.dashboard_data import at, known_set, make_case
 
 NOVEMBER = stats.month_period(2026, 11)
@@ -123,6 +124,7 @@ def test_a_refusal_to_accept_is_received_but_not_in_the_on_time_rate(data, super
     SupervisedCase.objects.filter(pk=refused.pk).update(
         status="refused", is_open=False, light="stopped", closed_at=at(7)
     )
+    refresh_rollups_for([refused.case_number])  # the projection's change, as ingest ends
     scope = stats.viewer_scope(supervisor_harbin)
     daoli = by_key(stats.grouped_figures(scope, stats.DEPARTMENT, NOVEMBER))["230102-SCJG"]
     assert (daoli.received, daoli.concluded, daoli.judged, daoli.on_time) == (5, 3, 3, 2)
