@@ -166,11 +166,11 @@ class Processes:
         with (self.log_dir / "web.log").open("ab") as log:
             self.web = subprocess.Popen(argv, env=self.env, stdout=log, stderr=log)  # noqa: S603
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
+    def start_worker(self, *, periodic: bool) -> subprocess.Popen[bytes]:
+        """One ``egov worker``; only one of them enqueues the periodic jobs."""
+        argv = egov("worker") if periodic else egov("worker", "--no-periodic")
         with (self.log_dir / f"worker-{len(self.workers) + 1}.log").open("ab") as log:
-            worker = subprocess.Popen(  # noqa: S603
-                egov("worker"), env=self.env, stdout=log, stderr=log
-            )
+            worker = subprocess.Popen(argv, env=self.env, stdout=log, stderr=log)  # noqa: S603
         self.workers.append(worker)
         return worker
 
@@ -220,13 +220,13 @@ def run_locust(
 
 
 def kill_and_restart_worker(processes: Processes, after: float) -> str:
-    """SIGKILL the first worker ``after`` seconds in, start a new one; what happened."""
+    """SIGKILL the first worker (the periodic one) ``after`` seconds in, start a new one."""
     time.sleep(after)
     victim = processes.workers[0]
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     time.sleep(2)
-    replacement = processes.start_worker()
+    replacement = processes.start_worker(periodic=True)  # it takes the victim's place
     return (
         f"worker pid {victim.pid} killed (SIGKILL) at {after:.0f} s; pid {replacement.pid} started"
     )
@@ -337,8 +337,8 @@ def run(args: argparse.Namespace, processes: Processes, port: int, var_dir: Path
 
     connections.close_all()
     processes.start_web(port, args.web_workers)
-    for _ in range(args.task_workers):
-        processes.start_worker()
+    for index in range(args.task_workers):
+        processes.start_worker(periodic=index == 0)
     wait_until_up(port)
     print(f"server on 127.0.0.1:{port}: {args.web_workers} web, {args.task_workers} task workers; "
           f"database {processes.env['EGOV_DATABASE_URL'].split(':')[0]}, "

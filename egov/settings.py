@@ -269,6 +269,15 @@ if REDIS_URL:
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
 
+# Cache: Django's own Redis backend when EGOV_CACHE_URL names one (redis://host:6379/2, a
+# database number other than the job queue's); otherwise each process's memory, which is
+# right for one process only (docs/deployment.md). Nothing relies on a shared cache today.
+CACHE_URL = env("EGOV_CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+
 # Event outbox delivery.
 OUTBOX_MAX_ATTEMPTS = int(env("EGOV_OUTBOX_MAX_ATTEMPTS", "8"))
 

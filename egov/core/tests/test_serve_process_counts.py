@@ -31,7 +31,14 @@ def test_one_task_worker_keeps_its_plain_name() -> None:
 def test_several_task_workers_are_numbered_and_each_runs_the_consumer() -> None:
     children = worker_children(3)
     assert [child.name for child in children] == ["worker-1", "worker-2", "worker-3"]
-    assert all(child.argv[-1] == "worker" for child in children)
+    assert all(child.argv[3] == "worker" for child in children)
+
+
+def test_only_the_first_task_worker_enqueues_the_periodic_jobs() -> None:
+    first, *others = worker_children(3)
+    assert "--no-periodic" not in first.argv
+    assert all(child.argv[-1] == "--no-periodic" for child in others)
+    assert "--no-periodic" not in worker_children(1)[0].argv
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "two", ""])
@@ -95,7 +102,8 @@ def test_serve_runs_two_web_and_two_task_workers_and_stops_all(two_and_two: Serv
     server.wait_for_port()
     assert first != second
     assert "worker" in cmdline(first)
-    assert "worker" in cmdline(second)
+    assert "--no-periodic" not in cmdline(first)
+    assert "worker --no-periodic" in cmdline(second)
     assert server.get("/healthz")[0] == 200
     # Server passes --workers 1 first; the later --workers 2 wins, as argparse does.
     web_processes = gunicorn_workers(web, 2)

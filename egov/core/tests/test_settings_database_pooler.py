@@ -1,4 +1,5 @@
-"""PostgreSQL through PgBouncer in transaction mode (ADR 0052): the settings it needs.
+"""Settings of a scaled-out deployment (ADR 0052, docs/deployment.md): the database
+through PgBouncer in transaction mode, and the cache in Redis.
 
 Each consecutive transaction may run on another server connection, so the web
 processes that go through the pooler must use no server-side cursors and no
@@ -23,6 +24,7 @@ default = settings.DATABASES["default"]
 print(json.dumps({
     "no_server_cursors": default.get("DISABLE_SERVER_SIDE_CURSORS", False),
     "options": default.get("OPTIONS", {}),
+    "cache": settings.CACHES["default"],
 }))
 """
 
@@ -48,7 +50,8 @@ def test_sqlite_ignores_the_pooler_flag() -> None:
 
 def test_the_environment_turns_the_pooler_settings_on(tmp_path: Path) -> None:
     found = probe(tmp_path, EGOV_DATABASE_URL=POSTGRES, EGOV_DATABASE_TRANSACTION_POOLER="1")
-    assert found == {"no_server_cursors": True, "options": {"prepare_threshold": None}}
+    assert found["no_server_cursors"] is True
+    assert found["options"] == {"prepare_threshold": None}
     unset = probe(tmp_path, EGOV_DATABASE_URL=POSTGRES)
     assert unset["no_server_cursors"] is False
     assert "prepare_threshold" not in unset["options"]
@@ -63,3 +66,13 @@ def probe(var_dir: Path, **environment: str) -> dict:
         [sys.executable, "-c", PROBE_DATABASE], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(result.stdout)
+
+
+def test_the_cache_is_redis_when_named_and_process_memory_otherwise(tmp_path: Path) -> None:
+    shared = probe(tmp_path, EGOV_CACHE_URL="redis://127.0.0.1:6379/2")["cache"]
+    assert shared == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/2",
+    }
+    local = probe(tmp_path)["cache"]
+    assert local["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

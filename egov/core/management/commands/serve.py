@@ -76,16 +76,26 @@ def gunicorn_settings() -> set[str]:
     return {setting.name for setting in KNOWN_SETTINGS if setting.name}
 
 
-def worker_child(name: str = "worker") -> Child:
-    """The huey consumer; SIGINT is its graceful shutdown (SIGTERM stops it at once)."""
-    return Child(name, [sys.executable, "-m", "egov", "worker"], signal.SIGINT)
+def worker_child(name: str = "worker", *, periodic: bool = True) -> Child:
+    """The huey consumer; SIGINT is its graceful shutdown (SIGTERM stops it at once).
+
+    ``periodic=False``: it runs tasks but does not enqueue the periodic ones, which
+    exactly one consumer of a queue must do (each scheduler would enqueue them again).
+    """
+    argv = [sys.executable, "-m", "egov", "worker"]
+    if not periodic:
+        argv.append("--no-periodic")
+    return Child(name, argv, signal.SIGINT)
 
 
 def worker_children(count: int) -> list[Child]:
-    """``count`` task worker processes: ``worker`` alone, else ``worker-1`` ... ``worker-N``."""
+    """``count`` task worker processes: ``worker`` alone, else ``worker-1`` ... ``worker-N``.
+
+    Only the first enqueues the periodic jobs, so they run once however many there are.
+    """
     if count == 1:
         return [worker_child()]
-    return [worker_child(f"worker-{index}") for index in range(1, count + 1)]
+    return [worker_child(f"worker-{index}", periodic=index == 1) for index in range(1, count + 1)]
 
 
 def positive_count(text: str) -> int:
