@@ -16,8 +16,11 @@ What it does, in order:
 
 1. a fresh EGOV_VAR_DIR; the database (a PostgreSQL one named ``load…`` is dropped
    and created again; Redis: only the given database number is flushed);
-2. migrates, loads the demo data (``load_demo_data``), and adds ``--queue-cases``
-   open cases at the queue department through ``bench.approvals``' generator;
+   ``--reuse VAR_DIR`` takes an earlier run's var dir and database as they are
+   instead, and skips step 2;
+2. migrates, collects static files, loads the demo data (``load_demo_data``), and
+   adds ``--queue-cases`` open cases at the queue department through
+   ``bench.approvals``' generator;
 3. starts ``egov serve --web-only`` (gunicorn, ``--web-workers`` processes) on
    127.0.0.1 at a free port, and ``--task-workers`` ``egov worker`` processes;
 4. runs locust headless (bench/load_locustfile.py) for ``--run-time`` seconds with
@@ -118,12 +121,15 @@ def reset_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def prepare_data(env: dict[str, str], queue_cases: int) -> int:
-    """Migrate, load the demo data and the queue's open cases; open cases at the department."""
+def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
     import django
 
     django.setup()
+
+
+def prepare_data(queue_cases: int) -> None:
+    """Migrate, collect static files, load the demo data and the queue's open cases."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -138,7 +144,6 @@ def prepare_data(env: dict[str, str], queue_cases: int) -> int:
     leader = approvals.prepare()
     calendar, now = get_working_calendar(), timezone.now()
     approvals.load(approvals.queue_histories(queue_cases, calendar, now), leader)
-    return open_cases_at(QUEUE_DEPARTMENT)
 
 
 def open_cases_at(department: str) -> int:
@@ -303,6 +308,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--task-workers", type=int, default=1)
     parser.add_argument("--kill-worker-after", type=float, default=None, help="seconds")
     parser.add_argument("--check-events", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        metavar="VAR_DIR",
+        default=None,
+        help="the var dir of an earlier run: its data as it is, no preparation (Redis flushed)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 200 or not 1 <= args.run_time <= 600:
         parser.error("keep the load bounded: 1-200 users, 1-600 seconds")
@@ -314,16 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     from bench.machine import describe_machine
 
     print(f"machine: {describe_machine()}; load average before: {os.getloadavg()[0]:.1f}")
-    var_dir = Path(tempfile.mkdtemp(prefix="egov-load-"))
+    var_dir = Path(args.reuse or tempfile.mkdtemp(prefix="egov-load-"))
     env = bench_environment(args, var_dir)
-    if args.database:
-        reset_postgres(args.database)
     if args.redis:
         reset_redis(args.redis)
+    if args.database and not args.reuse:
+        reset_postgres(args.database)
     started = time.perf_counter()
-    open_cases = prepare_data(env, args.queue_cases)
-    print(f"prepared in {time.perf_counter() - started:.0f} s: {open_cases:,} open cases at "
-          f"{QUEUE_DEPARTMENT}; var dir {var_dir}")  # fmt: skip
+    setup_django(env)
+    if not args.reuse:
+        prepare_data(args.queue_cases)
+    print(f"prepared in {time.perf_counter() - started:.0f} s: "
+          f"{open_cases_at(QUEUE_DEPARTMENT):,} open cases at {QUEUE_DEPARTMENT}; "
+          f"var dir {var_dir}{' (reused)' if args.reuse else ''}")  # fmt: skip
     processes = Processes(env=env, log_dir=var_dir)
     port = free_port()
     try:
