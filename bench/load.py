@@ -220,6 +220,7 @@ def run_locust(
         "--run-time", f"{args.run_time}s", "--stop-timeout", "10",
         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
+    argv += args.only.split(",") if args.only else []  # locust's user class names
     with Path(f"{prefix}.log").open("ab") as log:
         return subprocess.Popen(argv, env=env, stdout=log, stderr=log)  # noqa: S603
 
@@ -308,6 +309,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--task-workers", type=int, default=1)
     parser.add_argument("--kill-worker-after", type=float, default=None, help="seconds")
     parser.add_argument("--check-events", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated user classes of the locustfile (Browser,Applicant,Clerk,Bare)",
+    )
     parser.add_argument(
         "--reuse",
         metavar="VAR_DIR",
