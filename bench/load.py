@@ -164,6 +164,7 @@ class Processes:
     log_dir: Path
     web: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    locust: subprocess.Popen[bytes] | None = None
 
     def start_web(self, port: int, web_workers: int) -> None:
         argv = egov("serve", "--web-only", "--no-collectstatic", "--bind", f"127.0.0.1:{port}")
@@ -180,7 +181,10 @@ class Processes:
         return worker
 
     def stop(self) -> None:
-        running = [(p, signal.SIGINT) for p in self.workers if p.poll() is None]
+        running: list[tuple[subprocess.Popen[bytes], int]] = []
+        if self.locust is not None and self.locust.poll() is None:
+            running.append((self.locust, signal.SIGTERM))  # still running: an error or Ctrl-C
+        running += [(p, signal.SIGINT) for p in self.workers if p.poll() is None]
         if self.web is not None and self.web.poll() is None:
             running.append((self.web, signal.SIGTERM))
         for process, signum in running:
@@ -364,7 +368,7 @@ def run(args: argparse.Namespace, processes: Processes, port: int, var_dir: Path
           f"database {processes.env['EGOV_DATABASE_URL'].split(':')[0]}, "
           f"queue {'redis' if args.redis else 'sqlite'}")  # fmt: skip
     prefix = var_dir / "locust"
-    locust = run_locust(args, processes.env, port, prefix)
+    locust = processes.locust = run_locust(args, processes.env, port, prefix)
     if args.kill_worker_after is not None:
         print(kill_and_restart_worker(processes, args.kill_worker_after))
     locust.wait()
