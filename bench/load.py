@@ -60,6 +60,7 @@ LOCUSTFILE = Path(__file__).with_name("load_locustfile.py")
 QUEUE_DEPARTMENT = "230102-SCJG"
 STARTUP_SECONDS = 180
 DRAIN_SECONDS = 300
+KILL_WAIT_SECONDS = 20
 OPEN_STATUSES = ("submitted", "supplement_requested", "accepted", "special_procedure")
 
 
@@ -175,7 +176,9 @@ class Processes:
     def start_worker(self, *, periodic: bool) -> subprocess.Popen[bytes]:
         """One ``egov worker``; only one of them enqueues the periodic jobs."""
         argv = egov("worker") if periodic else egov("worker", "--no-periodic")
-        with (self.log_dir / f"worker-{len(self.workers) + 1}.log").open("ab") as log:
+        path = self.log_dir / f"worker-{len(self.workers) + 1}.log"
+        path.unlink(missing_ok=True)  # a reused var dir's: the kill reads this run's lines
+        with path.open("ab") as log:
             worker = subprocess.Popen(argv, env=self.env, stdout=log, stderr=log)  # noqa: S603
         self.workers.append(worker)
         return worker
@@ -229,17 +232,34 @@ def run_locust(
         return subprocess.Popen(argv, env=env, stdout=log, stderr=log)  # noqa: S603
 
 
+DELIVERING = "Executing egov.core.tasks.deliver_outbox_events"
+
+
+def last_line(path: Path) -> str:
+    with path.open("rb") as log:
+        log.seek(max(0, path.stat().st_size - 4096))
+        lines = log.read().decode("utf-8", "replace").splitlines()
+    return lines[-1] if lines else ""
+
+
 def kill_and_restart_worker(processes: Processes, after: float) -> str:
-    """SIGKILL the first worker (the periodic one) ``after`` seconds in, start a new one."""
+    """SIGKILL the first worker (the periodic one) ``after`` seconds in, start a new one.
+
+    From ``after`` on it waits (up to KILL_WAIT_SECONDS) for the victim's log to end
+    with the start of a delivery task, so that the kill lands inside a delivery.
+    """
     time.sleep(after)
-    victim = processes.workers[0]
+    victim, log = processes.workers[0], processes.log_dir / "worker-1.log"
+    deadline = time.monotonic() + KILL_WAIT_SECONDS
+    while DELIVERING not in last_line(log) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    inside = DELIVERING in last_line(log)
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     time.sleep(2)
     replacement = processes.start_worker(periodic=True)  # it takes the victim's place
-    return (
-        f"worker pid {victim.pid} killed (SIGKILL) at {after:.0f} s; pid {replacement.pid} started"
-    )
+    where = "inside a delivery task" if inside else "between tasks"
+    return f"worker pid {victim.pid} killed (SIGKILL) {where}; pid {replacement.pid} started"
 
 
 # --- Report --------------------------------------------------------------------------------
