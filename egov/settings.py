@@ -116,8 +116,13 @@ TEMPLATES = [
 ]
 
 
-def database_from_url(url: str) -> dj_database_url.DBConfig:
-    """A Django database setting; SQLite gets WAL and IMMEDIATE transactions."""
+def database_from_url(url: str, *, transaction_pooler: bool = False) -> dj_database_url.DBConfig:
+    """A Django database setting; SQLite gets WAL and IMMEDIATE transactions.
+
+    ``transaction_pooler``: PostgreSQL is reached through PgBouncer in transaction
+    mode (ADR 0052, docs/deployment.md), where consecutive transactions may run on
+    different server connections: no server-side cursors and no prepared statements.
+    """
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
@@ -126,13 +131,22 @@ def database_from_url(url: str) -> dj_database_url.DBConfig:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif transaction_pooler:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "prepare_threshold": None}
     return config
 
 
 DATABASE_URL = env("EGOV_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'egov.sqlite3'}"
 if DATABASE_URL.startswith("sqlite:///") and not DATABASE_URL.startswith("sqlite:///:memory:"):
     Path(DATABASE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Web processes of a province go through PgBouncer (transaction mode); task workers do not,
+# because outbox delivery holds session advisory locks (ADR 0052).
+DATABASES = {
+    "default": database_from_url(
+        DATABASE_URL, transaction_pooler=env_flag("EGOV_DATABASE_TRANSACTION_POOLER")
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords: argon2 first (DESIGN.md); older hashes are upgraded on login.
@@ -254,6 +268,15 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+
+# Cache: Django's own Redis backend when EGOV_CACHE_URL names one (redis://host:6379/2, a
+# database number other than the job queue's); otherwise each process's memory, which is
+# right for one process only (docs/deployment.md). Nothing relies on a shared cache today.
+CACHE_URL = env("EGOV_CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 
 # Event outbox delivery.
 OUTBOX_MAX_ATTEMPTS = int(env("EGOV_OUTBOX_MAX_ATTEMPTS", "8"))

@@ -3,12 +3,16 @@
 Starts two child processes, gunicorn serving ``egov.wsgi`` (static files through
 whitenoise) and ``egov worker`` (the huey consumer), and supervises them: when
 either child exits, or this process gets SIGTERM or SIGINT (Ctrl-C), both are
-stopped and the command exits. At scale, run ``egov serve --web-only`` on the
-web hosts and ``egov worker`` on the worker hosts instead.
+stopped and the command exits. ``--workers N`` sets gunicorn's web worker
+processes, ``--task-workers N`` starts N task worker processes (each a huey
+consumer; they share the queue and the outbox safely). At scale, run
+``egov serve --web-only`` on the web hosts and ``egov worker`` on the worker
+hosts instead (docs/deployment.md).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -28,6 +32,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_WEB_WORKERS = 2
+DEFAULT_TASK_WORKERS = 1
 STOP_TIMEOUT_SECONDS = 20
 POLL_SECONDS = 0.5
 
@@ -71,9 +76,37 @@ def gunicorn_settings() -> set[str]:
     return {setting.name for setting in KNOWN_SETTINGS if setting.name}
 
 
-def worker_child() -> Child:
-    """The huey consumer; SIGINT is its graceful shutdown (SIGTERM stops it at once)."""
-    return Child("worker", [sys.executable, "-m", "egov", "worker"], signal.SIGINT)
+def worker_child(name: str = "worker", *, periodic: bool = True) -> Child:
+    """The huey consumer; SIGINT is its graceful shutdown (SIGTERM stops it at once).
+
+    ``periodic=False``: it runs tasks but does not enqueue the periodic ones, which
+    exactly one consumer of a queue must do (each scheduler would enqueue them again).
+    """
+    argv = [sys.executable, "-m", "egov", "worker"]
+    if not periodic:
+        argv.append("--no-periodic")
+    return Child(name, argv, signal.SIGINT)
+
+
+def worker_children(count: int) -> list[Child]:
+    """``count`` task worker processes: ``worker`` alone, else ``worker-1`` ... ``worker-N``.
+
+    Only the first enqueues the periodic jobs, so they run once however many there are.
+    """
+    if count == 1:
+        return [worker_child()]
+    return [worker_child(f"worker-{index}", periodic=index == 1) for index in range(1, count + 1)]
+
+
+def positive_count(text: str) -> int:
+    """A process count for argparse: a whole number of at least 1."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return count
 
 
 def unapplied_migrations() -> list[str]:
@@ -155,13 +188,19 @@ def metrics_environment(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def serve(
-    *, bind: str, web_workers: int, with_worker: bool, env: Mapping[str, str], out: TextIOBase
+    *,
+    bind: str,
+    web_workers: int,
+    with_worker: bool,
+    env: Mapping[str, str],
+    out: TextIOBase,
+    task_workers: int = DEFAULT_TASK_WORKERS,
 ) -> int:
-    """Start web (and worker) children and supervise them; the exit status."""
+    """Start web (and task worker) children and supervise them; the exit status."""
     env = metrics_environment(env)
     children = [web_child(bind, web_workers)]
     if with_worker:
-        children.append(worker_child())
+        children += worker_children(task_workers)
     out.write(f"egov: http://{bind}/\n")
     out.flush()
     return supervise(children, env=env, out=out)
@@ -178,9 +217,16 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--workers",
-            type=int,
+            type=positive_count,
             default=int(os.environ.get("EGOV_WEB_WORKERS", DEFAULT_WEB_WORKERS)),
             help="gunicorn worker processes (EGOV_WEB_WORKERS, default %(default)s)",
+        )
+        parser.add_argument(
+            "--task-workers",
+            type=positive_count,
+            default=int(os.environ.get("EGOV_TASK_WORKERS", DEFAULT_TASK_WORKERS)),
+            help="task worker processes, each a huey consumer (EGOV_TASK_WORKERS, "
+            "default %(default)s)",
         )
         parser.add_argument("--web-only", action="store_true", help="do not start the task worker")
         parser.add_argument(
@@ -202,6 +248,7 @@ class Command(BaseCommand):
             bind=options["bind"],
             web_workers=options["workers"],
             with_worker=not options["web_only"],
+            task_workers=options["task_workers"],
             env=os.environ,
             out=self.stdout,
         )
