@@ -32,10 +32,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from egov.core.events import publish
+from egov.core.events import publish_many
 from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.selectors.calendar import get_working_calendar
-from egov.core.services.audit import record_audit
+from egov.core.services.audit import record_audits
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem, RuleSetting, SupervisedCase
 from egov.supervision.rules import REGISTRY, Hit, Rule, Scope, rules_for
 from egov.supervision.rules.base import merge_parameters
@@ -134,8 +134,10 @@ def record_hits(
 ) -> list[Finding]:
     """Upsert the findings of these hits; returns them (new and existing) in order.
 
-    New findings: one audit entry and one ``FindingRaised`` event each.
-    Existing open findings get the latest evidence; others are left as they stand.
+    New findings: one audit entry and one ``FindingRaised`` event each, all
+    written in bulk (one INSERT each for findings, audit entries and events).
+    Existing open findings get the latest evidence (only those whose evidence
+    changed are written); others are left as they stand.
     """
     pairs = list(hits)
     if not pairs:
@@ -144,18 +146,27 @@ def record_hits(
     with transaction.atomic():
         known = existing_findings(pairs)
         result: list[Finding] = []
+        created: list[Finding] = []
+        changed: dict[int, Finding] = {}
         for target, hit in pairs:
             print_ = fingerprint(hit.rule_code, target.key, hit.discriminator)
             finding = known.get(print_)
             if finding is None:
                 finding = new_finding(target, hit, print_, now)
-                finding.save()
-                announce(finding, actor)
+                created.append(finding)
                 known[print_] = finding
-            elif finding.status == Finding.Status.OPEN and finding.evidence != dict(hit.evidence):
+            elif (
+                finding.pk is not None
+                and finding.status == Finding.Status.OPEN
+                and finding.evidence != dict(hit.evidence)
+            ):
                 finding.evidence, finding.summary = dict(hit.evidence), hit.summary[:300]
-                finding.save(update_fields=["evidence", "summary"])
+                changed[finding.pk] = finding
             result.append(finding)
+        Finding.objects.bulk_create(created)
+        if changed:
+            Finding.objects.bulk_update(list(changed.values()), ["evidence", "summary"])
+        announce_all(created, actor)
     return result
 
 
@@ -163,32 +174,43 @@ def target_name(finding: Finding) -> str:
     return finding.case_number or finding.item_code or finding.department_code
 
 
+def raised_audit(finding: Finding, actor: Any) -> dict[str, Any]:
+    return {
+        "actor": actor,
+        "action": "supervision.FindingRaised",
+        "object_type": "supervision.Finding",
+        "object_id": finding.fingerprint[:16],
+        "summary": f"{finding.rule_code} {target_name(finding)}: {finding.summary}"[:500],
+        "organisation": finding.department_code[:32],
+    }
+
+
+def raised_event(finding: Finding) -> tuple[str, dict[str, Any], str]:
+    payload = {
+        "finding_id": finding.pk,
+        "fingerprint": finding.fingerprint,
+        "rule_code": finding.rule_code,
+        "category": finding.category,
+        "severity": finding.severity,
+        "case_number": finding.case_number,
+        "item_code": finding.item_code,
+        "department_code": finding.department_code,
+        "region_path": finding.region_path,
+        "summary": finding.summary,
+    }
+    aggregate = finding.case_number or finding.item_code or finding.department_code
+    return "FindingRaised", payload, aggregate
+
+
+def announce_all(findings: Sequence[Finding], actor: Any) -> None:
+    """The audit entries and events of new findings, in order, written in bulk."""
+    record_audits(entries=[raised_audit(finding, actor) for finding in findings])
+    publish_many([raised_event(finding) for finding in findings])
+
+
 def announce(finding: Finding, actor: Any) -> None:
     """The audit entry and the event of a new finding."""
-    record_audit(
-        actor=actor,
-        action="supervision.FindingRaised",
-        object_type="supervision.Finding",
-        object_id=finding.fingerprint[:16],
-        summary=f"{finding.rule_code} {target_name(finding)}: {finding.summary}"[:500],
-        organisation=finding.department_code[:32],
-    )
-    publish(
-        "FindingRaised",
-        {
-            "finding_id": finding.pk,
-            "fingerprint": finding.fingerprint,
-            "rule_code": finding.rule_code,
-            "category": finding.category,
-            "severity": finding.severity,
-            "case_number": finding.case_number,
-            "item_code": finding.item_code,
-            "department_code": finding.department_code,
-            "region_path": finding.region_path,
-            "summary": finding.summary,
-        },
-        aggregate=finding.case_number or finding.item_code or finding.department_code,
-    )
+    announce_all([finding], actor)
 
 
 # --- Settings --------------------------------------------------------------------------
@@ -505,24 +527,35 @@ def withdraw_stale(ran: Mapping[str, set[str]], current: set[str], actor: Any) -
     now = timezone.now()
     for finding in stale:
         finding.status, finding.closed_at = Finding.Status.DISMISSED, now
-        finding.save(update_fields=["status", "closed_at"])
-        record_audit(
-            actor=actor,
-            action="supervision.FindingWithdrawn",
-            object_type="supervision.Finding",
-            object_id=finding.fingerprint[:16],
-            summary=f"{finding.rule_code} {finding.case_number}: no longer found after new events",
-            organisation=finding.department_code[:32],
-        )
-        publish(
-            "FindingWithdrawn",
+    Finding.objects.bulk_update(stale, ["status", "closed_at"])
+    record_audits(
+        entries=[
             {
-                "finding_id": finding.pk,
-                "rule_code": finding.rule_code,
-                "case_number": finding.case_number,
-            },
-            aggregate=finding.case_number,
-        )
+                "actor": actor,
+                "action": "supervision.FindingWithdrawn",
+                "object_type": "supervision.Finding",
+                "object_id": finding.fingerprint[:16],
+                "summary": f"{finding.rule_code} {finding.case_number}: "
+                "no longer found after new events",
+                "organisation": finding.department_code[:32],
+            }
+            for finding in stale
+        ]
+    )
+    publish_many(
+        [
+            (
+                "FindingWithdrawn",
+                {
+                    "finding_id": finding.pk,
+                    "rule_code": finding.rule_code,
+                    "case_number": finding.case_number,
+                },
+                finding.case_number,
+            )
+            for finding in stale
+        ]
+    )
     return len(stale)
 
 
