@@ -153,7 +153,7 @@ def record_audits(*, entries: list[dict[str, Any]]) -> list[AuditEntry]:
             previous_hash = digest
         # The model's manager refuses bulk_create from other code: entries must be
         # chained. These are, just above, so they go in through a plain queryset.
-        QuerySet(model=AuditEntry).bulk_create(made)
+        QuerySet[AuditEntry](model=AuditEntry).bulk_create(made)
     return made
 
 
