@@ -7,21 +7,35 @@ For each registered subscriber, :func:`deliver_pending` does two passes:
    delivery is tried; the ones behind it wait. After
    ``settings.OUTBOX_MAX_ATTEMPTS`` attempts an event goes to ``DeadLetter``
    and the aggregate's later events move on.
-2. **New events.** Events after the subscriber's position, in id order, one
-   transaction each: the position is advanced (a compare-and-set on the
-   position row, which also takes its row lock) and the handler runs in a
-   savepoint of that same transaction. A handler that raises ``Exception`` has
-   its writes rolled back and the event parked as a ``Delivery`` with
-   exponential backoff; later events of the same aggregate are parked behind it
-   (in order) while other aggregates proceed.
+2. **New events**, in batches: up to ``batch_size`` events after the
+   subscriber's position that it wants, in id order, in **one transaction**.
+   The position is advanced once, to the batch's last event (a compare-and-set
+   on the position row, which also takes its row lock); when fewer than a full
+   batch of wanted events follow, it moves on to the newest event, so events
+   the subscriber does not want are skipped without being read. Events of an
+   aggregate that already has a parked ``Delivery`` are parked behind it.
+
+   * A subscriber with a ``batch_handler`` gets the rest of the batch in one
+     call, in a savepoint. If it raises ``Exception``, its writes are rolled
+     back to that savepoint and the same events go to ``handler`` one at a time
+     in the same transaction, as below, which isolates the failing one.
+   * Otherwise (and in that fallback) each event's handler runs in its own
+     savepoint. A handler that raises ``Exception`` has its writes rolled back
+     and the event parked as a ``Delivery`` with exponential backoff; later
+     events of the same aggregate, in this batch and after, are parked behind
+     it (in order) while other aggregates' events of the batch proceed and
+     commit.
 
 A crash (``BaseException``: the worker killed, interrupted, shut down) rolls
-back the in-flight event's transaction: its handler's writes and the position
-move both vanish, so the next run starts at that event. Hence **at least once**:
-every event is handled; the only event a subscriber can see twice is the one
-that was in flight when its worker died (plus re-queued dead letters), and a
-handler's database writes are never applied twice because they commit with the
-position.
+back the whole batch's transaction: every handler's writes of the batch and
+the position move vanish together, so the next run starts again at the batch's
+first event. Hence **at least once**: every event is handled; the events a
+handler can see twice are those of the batch in flight when its worker died
+(plus re-queued dead letters), and a handler's database writes are never
+applied twice because they commit with the position. The batch size bounds
+both how much work a crash repeats and how long one transaction holds
+SQLite's write lock (``settings.OUTBOX_BATCH_SIZE``, default 500;
+``batch_size=1`` is the former one-transaction-per-event delivery).
 
 Two workers never deliver to the same subscriber at once: on PostgreSQL the
 first takes a session advisory lock per subscriber and the second skips that
@@ -34,13 +48,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from egov.core import subscribers as registry
@@ -49,6 +64,8 @@ from egov.core.subscribers import Subscriber
 
 logger = logging.getLogger(__name__)
 ERROR_TEXT_MAX = 4000
+DEFAULT_BATCH_SIZE = 500
+WAITING = "waiting for an earlier event of the same aggregate"
 
 
 @dataclass
@@ -207,6 +224,89 @@ def blocked_aggregates(name: str) -> set[str]:
     return set(rows.distinct())
 
 
+def claim(name: str, *, position: int, until: int) -> bool:
+    """Move the position from ``position`` to ``until`` (compare-and-set, takes the row lock)."""
+    moved = SubscriberPosition.objects.filter(subscriber=name, last_event_id=position).update(
+        last_event_id=until, updated_at=timezone.now()
+    )
+    return bool(moved)
+
+
+def park_behind(name: str, events: Sequence[Event], *, now: datetime) -> None:
+    """Park events whose aggregate waits behind an earlier failed event (attempts 0)."""
+    Delivery.objects.bulk_create(
+        Delivery(subscriber=name, event=event, next_attempt_at=now, last_error=WAITING)
+        for event in events
+    )
+
+
+def deliver_each(
+    subscriber: Subscriber,
+    events: Sequence[Event],
+    *,
+    blocked: set[str],
+    now: datetime,
+    report: SubscriberReport,
+) -> None:
+    """One event at a time, each in its own savepoint; a failure parks its aggregate's rest."""
+    waiting: list[Event] = []
+    for event in events:
+        if event.aggregate in blocked:
+            waiting.append(event)
+            continue
+        error = run_handler(subscriber, event)
+        if error is None:
+            report.delivered += 1
+            continue
+        parked = Delivery(subscriber=subscriber.name, event=event, next_attempt_at=now)
+        if not record_failure(parked, error, now=now, report=report):
+            blocked.add(event.aggregate)
+    park_behind(subscriber.name, waiting, now=now)
+    report.deferred += len(waiting)
+
+
+def run_batch_handler(subscriber: Subscriber, events: Sequence[Event]) -> bool:
+    """Call the batch handler in a savepoint; False (its writes rolled back) if it raised."""
+    assert subscriber.batch_handler is not None
+    try:
+        with transaction.atomic():
+            subscriber.batch_handler(events)
+    except Exception as exc:
+        logger.warning(
+            "outbox: subscriber %s failed on a batch of %d events (%s..%s), "
+            "handing them over one at a time: %s",
+            subscriber.name,
+            len(events),
+            events[0].pk,
+            events[-1].pk,
+            exc,
+        )
+        return False
+    return True
+
+
+def deliver_batch(
+    subscriber: Subscriber,
+    events: Sequence[Event],
+    *,
+    blocked: set[str],
+    now: datetime,
+    report: SubscriberReport,
+) -> None:
+    """Hand a batch over inside the caller's transaction: whole if possible, else one by one."""
+    if subscriber.batch_handler is None or not events:
+        deliver_each(subscriber, events, blocked=blocked, now=now, report=report)
+        return
+    waiting = [event for event in events if event.aggregate in blocked]
+    ready = [event for event in events if event.aggregate not in blocked]
+    if ready and run_batch_handler(subscriber, ready):
+        report.delivered += len(ready)
+    else:
+        deliver_each(subscriber, ready, blocked=blocked, now=now, report=report)
+    park_behind(subscriber.name, waiting, now=now)
+    report.deferred += len(waiting)
+
+
 def deliver_one(
     subscriber: Subscriber,
     event: Event,
@@ -216,56 +316,64 @@ def deliver_one(
     now: datetime,
     report: SubscriberReport,
 ) -> bool:
-    """Handle one new event and move the position past it. False if the race was lost."""
+    """Handle one new event in its own transaction. False if the race was lost."""
     with transaction.atomic():
-        claimed = SubscriberPosition.objects.filter(
-            subscriber=subscriber.name, last_event_id=position
-        ).update(last_event_id=event.pk, updated_at=timezone.now())
-        if not claimed:
+        if not claim(subscriber.name, position=position, until=event.pk):
             return False
-        if event.aggregate in blocked:
-            Delivery.objects.create(
-                subscriber=subscriber.name,
-                event=event,
-                next_attempt_at=now,
-                last_error="waiting for an earlier event of the same aggregate",
-            )
-            report.deferred += 1
-            return True
-        error = run_handler(subscriber, event)
-        if error is None:
-            report.delivered += 1
-            return True
-        parked = Delivery(subscriber=subscriber.name, event=event, next_attempt_at=now)
-        if not record_failure(parked, error, now=now, report=report):
-            blocked.add(event.aggregate)
-        return True
+        deliver_batch(subscriber, [event], blocked=blocked, now=now, report=report)
+    return True
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The wanted events after a position, and how far reading them has seen."""
+
+    events: list[Event]
+    until: int  # the new position: the last event seen, wanted or not
+    full: bool  # batch_size wanted events were read: more may follow
+
+
+def next_batch(subscriber: Subscriber, position: int, batch_size: int) -> Batch:
+    """The next batch of events after the position that this subscriber wants.
+
+    Events commit in id order (the journal lock), so once the newest id is read,
+    every event up to it is visible: when fewer than ``batch_size`` wanted
+    events follow the position, the position can move past the unwanted ones
+    up to that newest id, and a subscriber of rare types skips the rest cheaply.
+    """
+    newest = Event.objects.aggregate(newest=Max("id"))["newest"] or 0
+    if newest <= position:
+        return Batch([], position, full=False)
+    events = Event.objects.filter(id__gt=position, id__lte=newest).order_by("id")
+    if subscriber.event_types is not None:
+        events = events.filter(event_type__in=subscriber.event_types)
+    found = list(events[:batch_size])
+    if len(found) == batch_size:
+        return Batch(found, found[-1].pk, full=True)
+    return Batch(found, newest, full=False)
 
 
 def new_events(subscriber: Subscriber, position: int, batch_size: int) -> list[Event]:
     """The next batch of events after the position that this subscriber wants."""
-    events = Event.objects.filter(id__gt=position).order_by("id")
-    if subscriber.event_types is not None:
-        events = events.filter(event_type__in=subscriber.event_types)
-    return list(events[:batch_size])
+    return next_batch(subscriber, position, batch_size).events
 
 
 def deliver_new(
     subscriber: Subscriber, *, batch_size: int, now: datetime, report: SubscriberReport
 ) -> None:
-    """The forward pass over events after the subscriber's position."""
+    """The forward pass: one batch after the position, in one transaction."""
     position_row, _ = SubscriberPosition.objects.get_or_create(subscriber=subscriber.name)
     position = position_row.last_event_id
-    blocked = blocked_aggregates(subscriber.name)
-    events = new_events(subscriber, position, batch_size)
-    report.more = len(events) == batch_size
-    for event in events:
-        if not deliver_one(
-            subscriber, event, position=position, blocked=blocked, now=now, report=report
-        ):
-            report.more = True
+    batch = next_batch(subscriber, position, batch_size)
+    report.more = batch.full
+    if batch.until == position:
+        return
+    with transaction.atomic():
+        if not claim(subscriber.name, position=position, until=batch.until):
+            report.more = True  # another worker moved it: let the caller read again
             return
-        position = event.pk
+        blocked = blocked_aggregates(subscriber.name) if batch.events else set()
+        deliver_batch(subscriber, batch.events, blocked=blocked, now=now, report=report)
 
 
 def deliver_to(subscriber: Subscriber, *, batch_size: int, now: datetime) -> SubscriberReport:
@@ -280,16 +388,25 @@ def deliver_to(subscriber: Subscriber, *, batch_size: int, now: datetime) -> Sub
     return report
 
 
-def deliver_pending(*, batch_size: int = 500, now: datetime | None = None) -> DeliveryReport:
+def default_batch_size() -> int:
+    return max(1, int(getattr(settings, "OUTBOX_BATCH_SIZE", DEFAULT_BATCH_SIZE)))
+
+
+def deliver_pending(
+    *, batch_size: int | None = None, now: datetime | None = None
+) -> DeliveryReport:
     """Deliver pending events to every registered subscriber, one batch each (投递事件).
 
-    ``now`` decides which retries are due (defaults to the current time).
-    Returns what was done per subscriber; ``report.more`` says whether a full
-    batch was read, so calling again may find more.
+    ``batch_size`` (default ``settings.OUTBOX_BATCH_SIZE``, else 500) is how many
+    new events each subscriber gets in its one transaction. ``now`` decides
+    which retries are due (defaults to the current time). Returns what was done
+    per subscriber; ``report.more`` says whether a full batch was read, so
+    calling again may find more.
     """
-    if batch_size < 1:
+    size = default_batch_size() if batch_size is None else batch_size
+    if size < 1:
         raise ValueError("batch_size must be at least 1")
     moment = now or timezone.now()
     return DeliveryReport(
-        [deliver_to(sub, batch_size=batch_size, now=moment) for sub in registry.registered()]
+        [deliver_to(sub, batch_size=size, now=moment) for sub in registry.registered()]
     )

@@ -16,11 +16,21 @@ imported there)::
         def ready(self) -> None:
             from egov.supervision import subscribers  # noqa: F401  registers them
 
-Delivery is **at least once**: a handler's database writes commit in the same
-transaction as the subscriber's position, but a worker that dies while a handler
-runs leaves that one event to be delivered again, and a retried event may arrive
-after later events of other aggregates. Handlers must therefore be idempotent
-(e.g. remember the last event id applied per aggregate, or upsert by event id).
+A subscriber that can handle several events at once declares a
+``batch_handler`` (``register(name, handler, types, batch_handler=...)`` or
+``@subscriber(name, batch_handler=...)``); it is handed consecutive wanted
+events of a batch in one call, e.g. to load what they need in a few queries
+and write with ``bulk_create``. Its single ``handler`` stays required: it takes
+over, one event at a time, when the batch handler raises.
+
+Delivery is **at least once**, in batches (see :mod:`egov.core.outbox`): a
+batch's handler writes commit in one transaction with the subscriber's
+position, but a worker that dies while a batch runs leaves the whole batch to
+be delivered again, and a retried event may arrive after later events of other
+aggregates. Handlers must therefore be idempotent (e.g. remember the last event
+id applied per aggregate, or upsert by event id); their database writes of a
+rolled-back batch are rolled back with it, so only effects outside the
+database (an HTTP call, a file) can happen twice.
 
 The subscriber's name is its identity in the database (its position, retries and
 dead letters): renaming one makes it a new subscriber that starts from the first
@@ -113,12 +123,15 @@ def register(
 
 
 def subscriber(
-    name: str, *, event_types: Iterable[str] | None = None
+    name: str,
+    *,
+    event_types: Iterable[str] | None = None,
+    batch_handler: BatchHandler | None = None,
 ) -> Callable[[Handler], Handler]:
     """Decorator form of :func:`register`; returns the handler unchanged."""
 
     def decorate(handler: Handler) -> Handler:
-        register(name, handler, event_types)
+        register(name, handler, event_types, batch_handler=batch_handler)
         return handler
 
     return decorate

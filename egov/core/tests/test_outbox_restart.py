@@ -1,9 +1,10 @@
 """A worker killed mid-batch resumes where it stopped.
 
-Delivery is at least once, precisely: after a crash the next run starts at the
-event that was in flight, so that one event reaches the handler twice; every
-other event reaches it exactly once. The in-flight handler's database writes
-were rolled back with its position, so they too are applied exactly once.
+Delivery is at least once, precisely: a batch commits as one transaction, so
+after a crash the next run starts at the first event of the batch that was in
+flight; those events reach the handler twice, every other event exactly once.
+The batch's database writes were rolled back with its position, so every write
+is applied exactly once.
 """
 
 import pytest
@@ -42,13 +43,13 @@ def test_a_crash_mid_batch_resumes_at_the_event_in_flight() -> None:
             deliver_pending(batch_size=100)
         assert spy.seen == [1, 2, 3, 4, 5]
         position = SubscriberPosition.objects.get(subscriber="warehouse")
-        assert position.last_event_id == events[3].pk  # 1..4 done, 5 was in flight
-        assert AuditEntry.objects.count() == 4  # the in-flight write was rolled back
+        assert position.last_event_id == 0  # the batch 1..10 was in flight: none is done
+        assert AuditEntry.objects.count() == 0  # the in-flight batch's writes rolled back
 
         report = deliver_pending(batch_size=100)
 
-    assert report.delivered == 6
-    assert spy.seen == [1, 2, 3, 4, 5, 5, 6, 7, 8, 9, 10]
+    assert report.delivered == 10
+    assert spy.seen == [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     handled_writes = list(AuditEntry.objects.values_list("object_id", flat=True))
     assert handled_writes == [str(n) for n in range(1, 11)]
     position.refresh_from_db()
