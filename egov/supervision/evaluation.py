@@ -498,8 +498,9 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
             ran[number] = {code for code, params in enabled.items() if params is not None}
         # A conclusion may complete a department's night-time burst (夜间集中办结).
         daily = SettingsCache(Scope.DEPARTMENT_DAY)
+        closures = closures_of_days(days)
         for department, day in sorted(days):
-            pairs.extend(department_day_pairs(department, day, daily))
+            pairs.extend(department_day_pairs(department, day, daily, closures))
         found = record_hits(hits=pairs, actor=actor)
         withdraw_stale(ran, {f.fingerprint for f in found}, actor)
         return found
@@ -611,13 +612,47 @@ def department_closures(department_code: str, day: dt.date) -> list[Closure]:
     return list(seen.values())
 
 
+def closures_of_days(
+    days: Iterable[tuple[str, dt.date]],
+) -> dict[tuple[str, dt.date], list[Closure]]:
+    """:func:`department_closures` of many (department, local day) pairs in a few queries.
+
+    One query per chunk of departments over the span of the days asked for;
+    rows of days not asked for are dropped.
+    """
+    wanted = set(days)
+    if not wanted:
+        return {}
+    start, _ = day_bounds(min(day for _, day in wanted))
+    _, end = day_bounds(max(day for _, day in wanted))
+    seen: dict[tuple[str, dt.date], dict[str, Closure]] = {key: {} for key in wanted}
+    for part in chunked(sorted({department for department, _ in wanted})):
+        rows = CaseEvent.objects.filter(
+            department_code__in=part,
+            type__in=("CaseDecided", "CaseConcluded"),
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        ).values_list("department_code", "case_number", "occurred_at", "type")
+        for department, number, at, kind in rows:
+            key = (department, at.astimezone(SHANGHAI).date())
+            if key in seen and (number not in seen[key] or at > seen[key][number].at):
+                seen[key][number] = Closure(number, at, kind)
+    return {key: list(found.values()) for key, found in seen.items()}
+
+
 def department_day_pairs(
-    department_code: str, day: dt.date, settings: SettingsCache
+    department_code: str,
+    day: dt.date,
+    settings: SettingsCache,
+    closures: Mapping[tuple[str, dt.date], list[Closure]] | None = None,
 ) -> list[tuple[Target, Hit]]:
     """The department-day rules' hits on one department's local day."""
-    facts = DepartmentDayFacts(
-        department_code, day, tuple(department_closures(department_code, day))
+    found = (
+        closures[(department_code, day)]
+        if closures is not None and (department_code, day) in closures
+        else department_closures(department_code, day)
     )
+    facts = DepartmentDayFacts(department_code, day, tuple(found))
     if not facts.closures:
         return []
     hits = settings.run(facts, department_code)
