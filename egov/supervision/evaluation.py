@@ -27,7 +27,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,9 +56,10 @@ DECIDING_ROLE = "leader"
 
 
 CHUNK = 500
+T = TypeVar("T")
 
 
-def chunked(values: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
+def chunked(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -517,14 +518,18 @@ def withdraw_stale(ran: Mapping[str, set[str]], current: set[str], actor: Any) -
     rule switched off withdraws nothing; the scan's and complaints' findings
     are left alone.
     """
-    stale = [
-        f
+    # Only keys first: most open findings of a judged case are still current.
+    candidates = [
+        pk
         for part in chunked(sorted(ran))
-        for f in Finding.objects.filter(case_number__in=part, status=Finding.Status.OPEN)
-        if f.fingerprint not in current
-        and ENGINE_PRINT.match(f.fingerprint)
-        and f.rule_code in ran.get(f.case_number, ())
+        for pk, print_, rule_code, number in Finding.objects.filter(
+            case_number__in=part, status=Finding.Status.OPEN
+        ).values_list("pk", "fingerprint", "rule_code", "case_number")
+        if print_ not in current and ENGINE_PRINT.match(print_) and rule_code in ran.get(number, ())
     ]
+    stale = [f for part in chunked(candidates) for f in Finding.objects.filter(pk__in=part)]
+    if not stale:
+        return 0
     now = timezone.now()
     for finding in stale:
         finding.status, finding.closed_at = Finding.Status.DISMISSED, now
