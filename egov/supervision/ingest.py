@@ -54,6 +54,7 @@ from egov.supervision.ingest_checks import (
     parse_instant,
     receipt_problem,
 )
+from egov.supervision.insert_select import insert_rows
 from egov.supervision.models import CaseEvent, Source, SupervisedCase
 from egov.supervision.projection import CASE_EVENT_TYPES, when
 from egov.supervision.projection_store import (
@@ -413,7 +414,7 @@ def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[
             )
         )
         (items if is_item else cases).add(event["item_code"] if is_item else number)
-    CaseEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_rows(CaseEvent, rows, ignore_conflicts=True)
     return cases, items
 
 
