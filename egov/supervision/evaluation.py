@@ -36,6 +36,7 @@ from egov.core.events import publish_many
 from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.selectors.calendar import get_working_calendar
 from egov.core.services.audit import record_audits
+from egov.supervision.insert_select import insert_rows
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem, RuleSetting, SupervisedCase
 from egov.supervision.rules import REGISTRY, Hit, Rule, Scope, rules_for
 from egov.supervision.rules.base import merge_parameters
@@ -164,11 +165,22 @@ def record_hits(
                 finding.evidence, finding.summary = dict(hit.evidence), hit.summary[:300]
                 changed[finding.pk] = finding
             result.append(finding)
-        Finding.objects.bulk_create(created)
+        insert_findings(created)
         if changed:
             Finding.objects.bulk_update(list(changed.values()), ["evidence", "summary"])
         announce_all(created, actor)
     return result
+
+
+def insert_findings(findings: Sequence[Finding]) -> None:
+    """Insert new findings with one executemany; their ids read back by fingerprint (unique)."""
+    insert_rows(Finding, findings)
+    ids: dict[str, int] = {}
+    for part in chunked([finding.fingerprint for finding in findings]):
+        ids |= dict(Finding.objects.filter(fingerprint__in=part).values_list("fingerprint", "pk"))
+    for finding in findings:
+        finding.pk = ids[finding.fingerprint]
+        finding._state.adding = False
 
 
 def target_name(finding: Finding) -> str:
