@@ -65,7 +65,8 @@ def parse_case_number(number: Any) -> CaseNumber | str:
     if check_character(number[:-1]) != check:
         return "校验码不符（ISO 7064 MOD 11-2）"
     try:
-        day = dt.datetime.strptime(date_text, "%Y%m%d").date()
+        # Eight digits by the pattern; date() refuses what strptime("%Y%m%d") would.
+        day = dt.date(int(date_text[:4]), int(date_text[4:6]), int(date_text[6:]))
     except ValueError:
         return "日期部分不是有效日期"
     if int(sequence) == 0:
