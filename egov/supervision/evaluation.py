@@ -316,17 +316,32 @@ def decider_name(events: Sequence[Mapping[str, Any]]) -> str:
 class CaseBatch:
     """Everything the case rules need for a set of cases, read in a few queries."""
 
-    def __init__(self, numbers: Sequence[str]) -> None:
+    def __init__(
+        self,
+        numbers: Sequence[str],
+        loaded: Mapping[str, Sequence[tuple[dict[str, Any], dt.datetime, str]]] | None = None,
+    ) -> None:
+        """``loaded``: the cases' stored events already read (payload, received_at, source)."""
         self.calendar = get_working_calendar()
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.received: dict[str, dict[str, tuple[dt.datetime, str]]] = {}
-        for part in chunked(list(numbers)):
-            rows = CaseEvent.objects.filter(case_number__in=part).values_list(
-                "case_number", "payload", "received_at", "source"
+        if loaded is not None and all(number in loaded for number in numbers):
+            rows: Iterable[tuple[str, dict[str, Any], dt.datetime, str]] = (
+                (number, payload, at, source)
+                for number in numbers
+                for payload, at, source in loaded[number]
             )
-            for number, payload, at, source in rows:
-                self.events.setdefault(number, []).append(payload)
-                self.received.setdefault(number, {})[str(payload.get("event_id"))] = (at, source)
+        else:
+            rows = (
+                row
+                for part in chunked(list(numbers))
+                for row in CaseEvent.objects.filter(case_number__in=part).values_list(
+                    "case_number", "payload", "received_at", "source"
+                )
+            )
+        for number, payload, at, source in rows:
+            self.events.setdefault(number, []).append(payload)
+            self.received.setdefault(number, {})[str(payload.get("event_id"))] = (at, source)
         self.cases = {
             c.case_number: c
             for part in chunked(list(self.events))
@@ -483,7 +498,12 @@ class SettingsCache:
         return hits
 
 
-def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[Finding]:
+def evaluate_cases(
+    *,
+    case_numbers: Iterable[str],
+    actor: Any = ENGINE,
+    loaded: Mapping[str, Sequence[tuple[dict[str, Any], dt.datetime, str]]] | None = None,
+) -> list[Finding]:
     """Run the enabled case rules on many cases at once (批量评估); idempotent.
 
     Cases whose submission has not arrived (incomplete) are not judged. Runs in
@@ -494,7 +514,7 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
         return []
     today = timezone.localdate()
     with transaction.atomic():
-        batch = CaseBatch(numbers)
+        batch = CaseBatch(numbers, loaded)
         settings = SettingsCache(Scope.CASE)
         pairs: list[tuple[Target, Hit]] = []
         days: set[tuple[str, dt.date]] = set()

@@ -59,6 +59,7 @@ from egov.supervision.models import CaseEvent, Source, SupervisedCase
 from egov.supervision.projection import CASE_EVENT_TYPES, when
 from egov.supervision.projection_store import (
     ITEM_PUBLISHED,
+    Loaded,
     rebuild_cases,
     rebuild_reference_items,
 )
@@ -418,12 +419,15 @@ def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[
     return cases, items
 
 
-def judge(cases: set[str], items: set[str]) -> None:
-    """Run the rules on the touched cases and catalogue items (S2's evaluation)."""
+def judge(cases: set[str], items: set[str], loaded: Loaded | None = None) -> None:
+    """Run the rules on the touched cases and catalogue items (S2's evaluation).
+
+    ``loaded``: the cases' stored events as the rebuild read them (not read again).
+    """
     from egov.supervision import evaluation
 
     if cases:
-        evaluation.evaluate_cases(case_numbers=sorted(cases))
+        evaluation.evaluate_cases(case_numbers=sorted(cases), loaded=loaded)
     if items:
         evaluation.evaluate_catalogue(item_codes=sorted(items))
 
@@ -466,10 +470,11 @@ def ingest_in_transaction(
     if not batch.good:
         return report
     cases, items = store(batch, source, source_system)
-    report.cases = rebuild_cases(cases, now=moment)
+    loaded: Loaded = {}
+    report.cases = rebuild_cases(cases, now=moment, keep=loaded if evaluate else None)
     report.items = rebuild_reference_items(items) if items else 0
     if evaluate:
-        judge(cases, items)
+        judge(cases, items, loaded)
     if source != Source.INTERNAL:
         record_audit(
             actor=actor,
