@@ -363,7 +363,9 @@ control-character check called a function per character (now one regular
 expression over the event's JSON); the night-closure rule read each
 department-day with its own query (now one query per chunk); stale findings
 were loaded whole (now keys first); events and findings went through
-`bulk_create` (now one `executemany`, `insert_select.insert_rows`). Where the
+`bulk_create` (now one `executemany`, `insert_select.insert_rows`); judging
+read every touched case's events again after the rebuild had (now it reuses
+them). Where the
 API path's time went before that last change (stage timers, SQLite, 2,362
 events, 2,625 findings): writing findings with their audit entries and events
 about 35 %, withdrawing stale findings 8 %, checks 12 %, storing events 15 %,
@@ -371,8 +373,8 @@ rebuilding cases 12 %, loading facts and running the rules the rest.
 Not reached on this loaded machine: 1,500 events/s and 1/10 of raw for the
 batch API (its cost is dominated by the findings it raises, more than one per
 event, each with an audit-chain entry and an outbox event), nor 1,000
-events/s for outbox delivery (1/8 of raw on PostgreSQL, 1/22 on SQLite). The
-service without rules is at 1/13 of raw on SQLite and 1/3 on PostgreSQL.
+events/s for outbox delivery (1/9 of raw on PostgreSQL, 1/20 on SQLite). The
+service without rules is at 1/11 of raw on SQLite and 1/4 on PostgreSQL.
 """
 
 
