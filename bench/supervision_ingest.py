@@ -18,8 +18,9 @@ them into three sets of different cases, so every path ingests new events:
    JSON, auth, checks, store, rebuild of each touched case, the rules, audit);
 2. **outbox**: set B published to the core outbox (``core.events.publish``,
    one transaction per event, as the approvals services do; timed apart),
-   then delivered to the ``supervision.collect`` subscriber by
-   ``deliver_pending`` (one transaction per event: store, rebuild, rules);
+   then delivered to the ``supervision.collect`` subscriber as registered by
+   ``deliver_pending`` (batches of 500 through its batch handler, when core's
+   delivery calls batch handlers: store, rebuild, rules once per batch);
 3. **service, no rules**: set C through ``ingest_events``' own path with the
    rules switched off, to show what the rules cost;
 4. **raw insert**: set A's rows again, ``executemany`` of an INSERT into a
@@ -145,7 +146,7 @@ def through_outbox(events: list[dict[str, Any]]) -> tuple[float, float]:
     from egov.core.events import publish
     from egov.core.models import Event, SubscriberPosition
     from egov.core.outbox import deliver_pending
-    from egov.supervision.collection import EVENT_TYPES, SUBSCRIBER, collect
+    from egov.supervision.collection import SUBSCRIBER
     from egov.supervision.models import CaseEvent
 
     last = Event.objects.aggregate(last=Max("id"))["last"] or 0
@@ -159,7 +160,9 @@ def through_outbox(events: list[dict[str, Any]]) -> tuple[float, float]:
             with transaction.atomic():
                 publish(event["type"], event, aggregate=event["case_number"])
         published = time.perf_counter() - started
-    with subscribers.override({SUBSCRIBER: (collect, EVENT_TYPES)}):
+    ours = subscribers.get(SUBSCRIBER)  # as registered: with its batch handler
+    assert ours is not None
+    with subscribers.override({SUBSCRIBER: ours}):
         started = time.perf_counter()
         while deliver_pending(batch_size=500).more:
             pass
@@ -322,32 +325,56 @@ Case events taken in by the supervision engine (`egov.supervision.ingest`),
 each path with its own new cases from the approvals generator (realistic
 histories over 60 days, every demo department): the batch API
 (`POST /api/v1/supervision/events`, 1,000 events a request, through the
-Django test client), the outbox subscriber `supervision.collect` (one
-transaction per event), and the service with the rules switched off; each
-stores the events, rebuilds every touched case from all its stored events,
-upserts its `SupervisedCase` and (but the last) runs the case rules, which
-dominate: the histories span 60 days but are sent now, so most events are
-"reported late" (`irregular.timestamps`, live sources over 72 h) and the
-generator's deciders are unknown users (`irregular.decider_without_role`):
-{findings} findings on {vendor} for the API and outbox sets, each with its
-audit entry and `FindingRaised` event, which is why the service without the
-rules is an order of magnitude faster. The raw
-floor is `executemany` of the API set's rows into a copy of the event table
-(same indexes), 1,000 rows a transaction, in the same run; "÷ raw" is how
-many times slower than that floor each path is. Outbox publish is what the
+Django test client), the outbox subscriber `supervision.collect` fed by
+`deliver_pending` (batches of 500: its batch handler `collect_batch` ingests
+each batch at once, ADR 0049), and the service with the rules switched off.
+Each stores the events, rebuilds every touched case from all its stored
+events, upserts its `SupervisedCase` and (but the last) runs the case rules
+once per touched case. The API set is the hard case: its histories span 60
+days but are sent now, so most events are "reported late"
+(`irregular.timestamps`, live sources over 72 h) and the generator's deciders
+are unknown users (`irregular.decider_without_role`): {findings} findings on
+{vendor} for the API and outbox sets, more than one per event for the API set,
+each with its audit entry and `FindingRaised` event. The raw floor is
+`executemany` of the API set's rows into a copy of the event table (same
+indexes), 1,000 rows a transaction, in the same run; "÷ raw" is how many
+times slower than that floor each path is. Outbox publish is what the
 approvals services pay per event (one transaction each), shown apart.
 
 {HEADER}
 {chr(10).join(lines)}
 
-Load from other work on the machine (7 engineers shared its 2 cores during
-these runs) moves these figures a lot: two SQLite runs of the same code
-half an hour apart gave 29 and 101 events/s through the API. The batch paths
-judge all the cases a request touched in one `evaluate_cases` call; the
-outbox delivers one event per transaction, so a case is rebuilt and judged
-once per event. Where the outbox path's time goes (cProfile): the case rules
-and their findings about 55 %, rebuilding the case (events read, fold,
-upsert, calendar and code lookups) about 25 %, checks and storing the rest.
+Before issue 11 (2026-11-29, same bench and sizes): batch API 151 events/s
+(1/110 of raw) on SQLite and 137 (1/47) on PostgreSQL; outbox delivery 21
+(1/777) and 31 (1/206), one transaction, one rebuild and one judgement per
+event. The machine's load (six helpers' tests and benches on its 2 cores,
+load average 7 to 10 during these runs) moves every figure, the raw floor
+too (16,695/s on SQLite in the earlier run, about 10,000/s now), so compare
+ratios within a run.
+
+What changed (profiled with cProfile and stage timers on 1,400 and 2,400
+API events): findings were written one at a time with their own audit entry
+and event (about half of the time; now one INSERT for findings, one for
+their audit entries, `core.services.audit.record_audits`, one for their
+events, `core.events.publish_many`, and open findings are rewritten only
+when their evidence changed); the JSON-schema check took about 1.3 ms an
+event (now jsonschema-rs first, jsonschema only to explain a refusal); the
+control-character check called a function per character (now one regular
+expression over the event's JSON); the night-closure rule read each
+department-day with its own query (now one query per chunk); stale findings
+were loaded whole (now keys first); events and findings went through
+`bulk_create` (now one `executemany`, `insert_select.insert_rows`); judging
+read every touched case's events again after the rebuild had (now it reuses
+them). Where the
+API path's time went before that last change (stage timers, SQLite, 2,362
+events, 2,625 findings): writing findings with their audit entries and events
+about 35 %, withdrawing stale findings 8 %, checks 12 %, storing events 15 %,
+rebuilding cases 12 %, loading facts and running the rules the rest.
+Not reached on this loaded machine: 1,500 events/s and 1/10 of raw for the
+batch API (its cost is dominated by the findings it raises, more than one per
+event, each with an audit-chain entry and an outbox event), nor 1,000
+events/s for outbox delivery (1/9 of raw on PostgreSQL, 1/20 on SQLite). The
+service without rules is at 1/11 of raw on SQLite and 1/4 on PostgreSQL.
 """
 
 

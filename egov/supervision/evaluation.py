@@ -27,15 +27,16 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
-from egov.core.events import publish
+from egov.core.events import publish_many
 from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.selectors.calendar import get_working_calendar
-from egov.core.services.audit import record_audit
+from egov.core.services.audit import record_audits
+from egov.supervision.insert_select import insert_rows
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem, RuleSetting, SupervisedCase
 from egov.supervision.rules import REGISTRY, Hit, Rule, Scope, rules_for
 from egov.supervision.rules.base import merge_parameters
@@ -56,9 +57,10 @@ DECIDING_ROLE = "leader"
 
 
 CHUNK = 500
+T = TypeVar("T")
 
 
-def chunked(values: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
+def chunked(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -134,8 +136,10 @@ def record_hits(
 ) -> list[Finding]:
     """Upsert the findings of these hits; returns them (new and existing) in order.
 
-    New findings: one audit entry and one ``FindingRaised`` event each.
-    Existing open findings get the latest evidence; others are left as they stand.
+    New findings: one audit entry and one ``FindingRaised`` event each, all
+    written in bulk (one INSERT each for findings, audit entries and events).
+    Existing open findings get the latest evidence (only those whose evidence
+    changed are written); others are left as they stand.
     """
     pairs = list(hits)
     if not pairs:
@@ -144,51 +148,82 @@ def record_hits(
     with transaction.atomic():
         known = existing_findings(pairs)
         result: list[Finding] = []
+        created: list[Finding] = []
+        changed: dict[int, Finding] = {}
         for target, hit in pairs:
             print_ = fingerprint(hit.rule_code, target.key, hit.discriminator)
             finding = known.get(print_)
             if finding is None:
                 finding = new_finding(target, hit, print_, now)
-                finding.save()
-                announce(finding, actor)
+                created.append(finding)
                 known[print_] = finding
-            elif finding.status == Finding.Status.OPEN and finding.evidence != dict(hit.evidence):
+            elif (
+                finding.pk is not None
+                and finding.status == Finding.Status.OPEN
+                and finding.evidence != dict(hit.evidence)
+            ):
                 finding.evidence, finding.summary = dict(hit.evidence), hit.summary[:300]
-                finding.save(update_fields=["evidence", "summary"])
+                changed[finding.pk] = finding
             result.append(finding)
+        insert_findings(created)
+        if changed:
+            Finding.objects.bulk_update(list(changed.values()), ["evidence", "summary"])
+        announce_all(created, actor)
     return result
+
+
+def insert_findings(findings: Sequence[Finding]) -> None:
+    """Insert new findings with one executemany; their ids read back by fingerprint (unique)."""
+    insert_rows(Finding, findings)
+    ids: dict[str, int] = {}
+    for part in chunked([finding.fingerprint for finding in findings]):
+        ids |= dict(Finding.objects.filter(fingerprint__in=part).values_list("fingerprint", "pk"))
+    for finding in findings:
+        finding.pk = ids[finding.fingerprint]
+        finding._state.adding = False
 
 
 def target_name(finding: Finding) -> str:
     return finding.case_number or finding.item_code or finding.department_code
 
 
+def raised_audit(finding: Finding, actor: Any) -> dict[str, Any]:
+    return {
+        "actor": actor,
+        "action": "supervision.FindingRaised",
+        "object_type": "supervision.Finding",
+        "object_id": finding.fingerprint[:16],
+        "summary": f"{finding.rule_code} {target_name(finding)}: {finding.summary}"[:500],
+        "organisation": finding.department_code[:32],
+    }
+
+
+def raised_event(finding: Finding) -> tuple[str, dict[str, Any], str]:
+    payload = {
+        "finding_id": finding.pk,
+        "fingerprint": finding.fingerprint,
+        "rule_code": finding.rule_code,
+        "category": finding.category,
+        "severity": finding.severity,
+        "case_number": finding.case_number,
+        "item_code": finding.item_code,
+        "department_code": finding.department_code,
+        "region_path": finding.region_path,
+        "summary": finding.summary,
+    }
+    aggregate = finding.case_number or finding.item_code or finding.department_code
+    return "FindingRaised", payload, aggregate
+
+
+def announce_all(findings: Sequence[Finding], actor: Any) -> None:
+    """The audit entries and events of new findings, in order, written in bulk."""
+    record_audits(entries=[raised_audit(finding, actor) for finding in findings])
+    publish_many([raised_event(finding) for finding in findings])
+
+
 def announce(finding: Finding, actor: Any) -> None:
     """The audit entry and the event of a new finding."""
-    record_audit(
-        actor=actor,
-        action="supervision.FindingRaised",
-        object_type="supervision.Finding",
-        object_id=finding.fingerprint[:16],
-        summary=f"{finding.rule_code} {target_name(finding)}: {finding.summary}"[:500],
-        organisation=finding.department_code[:32],
-    )
-    publish(
-        "FindingRaised",
-        {
-            "finding_id": finding.pk,
-            "fingerprint": finding.fingerprint,
-            "rule_code": finding.rule_code,
-            "category": finding.category,
-            "severity": finding.severity,
-            "case_number": finding.case_number,
-            "item_code": finding.item_code,
-            "department_code": finding.department_code,
-            "region_path": finding.region_path,
-            "summary": finding.summary,
-        },
-        aggregate=finding.case_number or finding.item_code or finding.department_code,
-    )
+    announce_all([finding], actor)
 
 
 # --- Settings --------------------------------------------------------------------------
@@ -281,17 +316,32 @@ def decider_name(events: Sequence[Mapping[str, Any]]) -> str:
 class CaseBatch:
     """Everything the case rules need for a set of cases, read in a few queries."""
 
-    def __init__(self, numbers: Sequence[str]) -> None:
+    def __init__(
+        self,
+        numbers: Sequence[str],
+        loaded: Mapping[str, Sequence[tuple[dict[str, Any], dt.datetime, str]]] | None = None,
+    ) -> None:
+        """``loaded``: the cases' stored events already read (payload, received_at, source)."""
         self.calendar = get_working_calendar()
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.received: dict[str, dict[str, tuple[dt.datetime, str]]] = {}
-        for part in chunked(list(numbers)):
-            rows = CaseEvent.objects.filter(case_number__in=part).values_list(
-                "case_number", "payload", "received_at", "source"
+        if loaded is not None and all(number in loaded for number in numbers):
+            rows: Iterable[tuple[str, dict[str, Any], dt.datetime, str]] = (
+                (number, payload, at, source)
+                for number in numbers
+                for payload, at, source in loaded[number]
             )
-            for number, payload, at, source in rows:
-                self.events.setdefault(number, []).append(payload)
-                self.received.setdefault(number, {})[str(payload.get("event_id"))] = (at, source)
+        else:
+            rows = (
+                row
+                for part in chunked(list(numbers))
+                for row in CaseEvent.objects.filter(case_number__in=part).values_list(
+                    "case_number", "payload", "received_at", "source"
+                )
+            )
+        for number, payload, at, source in rows:
+            self.events.setdefault(number, []).append(payload)
+            self.received.setdefault(number, {})[str(payload.get("event_id"))] = (at, source)
         self.cases = {
             c.case_number: c
             for part in chunked(list(self.events))
@@ -448,7 +498,12 @@ class SettingsCache:
         return hits
 
 
-def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[Finding]:
+def evaluate_cases(
+    *,
+    case_numbers: Iterable[str],
+    actor: Any = ENGINE,
+    loaded: Mapping[str, Sequence[tuple[dict[str, Any], dt.datetime, str]]] | None = None,
+) -> list[Finding]:
     """Run the enabled case rules on many cases at once (批量评估); idempotent.
 
     Cases whose submission has not arrived (incomplete) are not judged. Runs in
@@ -459,7 +514,7 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
         return []
     today = timezone.localdate()
     with transaction.atomic():
-        batch = CaseBatch(numbers)
+        batch = CaseBatch(numbers, loaded)
         settings = SettingsCache(Scope.CASE)
         pairs: list[tuple[Target, Hit]] = []
         days: set[tuple[str, dt.date]] = set()
@@ -476,8 +531,9 @@ def evaluate_cases(*, case_numbers: Iterable[str], actor: Any = ENGINE) -> list[
             ran[number] = {code for code, params in enabled.items() if params is not None}
         # A conclusion may complete a department's night-time burst (夜间集中办结).
         daily = SettingsCache(Scope.DEPARTMENT_DAY)
+        closures = closures_of_days(days)
         for department, day in sorted(days):
-            pairs.extend(department_day_pairs(department, day, daily))
+            pairs.extend(department_day_pairs(department, day, daily, closures))
         found = record_hits(hits=pairs, actor=actor)
         withdraw_stale(ran, {f.fingerprint for f in found}, actor)
         return found
@@ -494,35 +550,50 @@ def withdraw_stale(ran: Mapping[str, set[str]], current: set[str], actor: Any) -
     rule switched off withdraws nothing; the scan's and complaints' findings
     are left alone.
     """
-    stale = [
-        f
+    # Only keys first: most open findings of a judged case are still current.
+    candidates = [
+        pk
         for part in chunked(sorted(ran))
-        for f in Finding.objects.filter(case_number__in=part, status=Finding.Status.OPEN)
-        if f.fingerprint not in current
-        and ENGINE_PRINT.match(f.fingerprint)
-        and f.rule_code in ran.get(f.case_number, ())
+        for pk, print_, rule_code, number in Finding.objects.filter(
+            case_number__in=part, status=Finding.Status.OPEN
+        ).values_list("pk", "fingerprint", "rule_code", "case_number")
+        if print_ not in current and ENGINE_PRINT.match(print_) and rule_code in ran.get(number, ())
     ]
+    stale = [f for part in chunked(candidates) for f in Finding.objects.filter(pk__in=part)]
+    if not stale:
+        return 0
     now = timezone.now()
     for finding in stale:
         finding.status, finding.closed_at = Finding.Status.DISMISSED, now
-        finding.save(update_fields=["status", "closed_at"])
-        record_audit(
-            actor=actor,
-            action="supervision.FindingWithdrawn",
-            object_type="supervision.Finding",
-            object_id=finding.fingerprint[:16],
-            summary=f"{finding.rule_code} {finding.case_number}: no longer found after new events",
-            organisation=finding.department_code[:32],
-        )
-        publish(
-            "FindingWithdrawn",
+    Finding.objects.bulk_update(stale, ["status", "closed_at"])
+    record_audits(
+        entries=[
             {
-                "finding_id": finding.pk,
-                "rule_code": finding.rule_code,
-                "case_number": finding.case_number,
-            },
-            aggregate=finding.case_number,
-        )
+                "actor": actor,
+                "action": "supervision.FindingWithdrawn",
+                "object_type": "supervision.Finding",
+                "object_id": finding.fingerprint[:16],
+                "summary": f"{finding.rule_code} {finding.case_number}: "
+                "no longer found after new events",
+                "organisation": finding.department_code[:32],
+            }
+            for finding in stale
+        ]
+    )
+    publish_many(
+        [
+            (
+                "FindingWithdrawn",
+                {
+                    "finding_id": finding.pk,
+                    "rule_code": finding.rule_code,
+                    "case_number": finding.case_number,
+                },
+                finding.case_number,
+            )
+            for finding in stale
+        ]
+    )
     return len(stale)
 
 
@@ -578,13 +649,47 @@ def department_closures(department_code: str, day: dt.date) -> list[Closure]:
     return list(seen.values())
 
 
+def closures_of_days(
+    days: Iterable[tuple[str, dt.date]],
+) -> dict[tuple[str, dt.date], list[Closure]]:
+    """:func:`department_closures` of many (department, local day) pairs in a few queries.
+
+    One query per chunk of departments over the span of the days asked for;
+    rows of days not asked for are dropped.
+    """
+    wanted = set(days)
+    if not wanted:
+        return {}
+    start, _ = day_bounds(min(day for _, day in wanted))
+    _, end = day_bounds(max(day for _, day in wanted))
+    seen: dict[tuple[str, dt.date], dict[str, Closure]] = {key: {} for key in wanted}
+    for part in chunked(sorted({department for department, _ in wanted})):
+        rows = CaseEvent.objects.filter(
+            department_code__in=part,
+            type__in=("CaseDecided", "CaseConcluded"),
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        ).values_list("department_code", "case_number", "occurred_at", "type")
+        for department, number, at, kind in rows:
+            key = (department, at.astimezone(SHANGHAI).date())
+            if key in seen and (number not in seen[key] or at > seen[key][number].at):
+                seen[key][number] = Closure(number, at, kind)
+    return {key: list(found.values()) for key, found in seen.items()}
+
+
 def department_day_pairs(
-    department_code: str, day: dt.date, settings: SettingsCache
+    department_code: str,
+    day: dt.date,
+    settings: SettingsCache,
+    closures: Mapping[tuple[str, dt.date], list[Closure]] | None = None,
 ) -> list[tuple[Target, Hit]]:
     """The department-day rules' hits on one department's local day."""
-    facts = DepartmentDayFacts(
-        department_code, day, tuple(department_closures(department_code, day))
+    found = (
+        closures[(department_code, day)]
+        if closures is not None and (department_code, day) in closures
+        else department_closures(department_code, day)
     )
+    facts = DepartmentDayFacts(department_code, day, tuple(found))
     if not facts.closures:
         return []
     hits = settings.run(facts, department_code)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -54,10 +55,12 @@ from egov.supervision.ingest_checks import (
     parse_instant,
     receipt_problem,
 )
+from egov.supervision.insert_select import insert_rows
 from egov.supervision.models import CaseEvent, Source, SupervisedCase
 from egov.supervision.projection import CASE_EVENT_TYPES, when
 from egov.supervision.projection_store import (
     ITEM_PUBLISHED,
+    Loaded,
     rebuild_cases,
     rebuild_reference_items,
 )
@@ -157,8 +160,8 @@ def narrowed_branch(branch: Mapping[str, Any], kind: str) -> Mapping[str, Any] |
 
 
 @lru_cache(maxsize=32)
-def validator(kind: str) -> jsonschema.Draft202012Validator:
-    """The schema's validator narrowed to one event type (speed: one branch, not fifteen).
+def narrowed_schema(kind: str) -> dict[str, Any]:
+    """The schema narrowed to one event type (speed: one branch, not fifteen).
 
     The schema's ``allOf`` holds one ``if type == T then data: $defs/T`` per
     type; for an event of type ``kind`` only its own branch applies, so it is
@@ -170,10 +173,34 @@ def validator(kind: str) -> jsonschema.Draft202012Validator:
     branches = [narrowed_branch(b, kind) for b in whole["allOf"]]
     narrowed = {key: value for key, value in whole.items() if key != "$defs"}
     narrowed["allOf"] = [b for b in branches if b is not None]
+    return inline(narrowed, whole["$defs"])
+
+
+@lru_cache(maxsize=32)
+def validator(kind: str) -> jsonschema.Draft202012Validator:
+    """The schema's validator narrowed to one event type: the one that explains a refusal."""
     return jsonschema.Draft202012Validator(
-        inline(narrowed, whole["$defs"]),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        narrowed_schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
+
+
+@lru_cache(maxsize=32)
+def fast_validator(kind: str) -> Any:
+    """The same narrowed schema compiled by jsonschema-rs (ADR 0049), formats checked."""
+    return jsonschema_rs.validator_for(narrowed_schema(kind), validate_formats=True)
+
+
+def surely_valid(kind: str, event: Any) -> bool:
+    """Does jsonschema-rs find the event valid? (about 100 times faster than jsonschema)
+
+    Only its "valid" is trusted: an event it refuses (or cannot read) is
+    judged again by :func:`validator`, which decides and names the field, so a
+    stricter format check of jsonschema-rs never refuses what jsonschema takes.
+    """
+    try:
+        return bool(fast_validator(kind).is_valid(event))
+    except (ValueError, TypeError, OverflowError):
+        return False
 
 
 def error_field(error: jsonschema.ValidationError) -> str:
@@ -193,6 +220,8 @@ def schema_problem(event: Any) -> Problem | None:
         return Problem(ErrorCode.MISSING_FIELD, "type", "缺少字段")
     if not isinstance(kind, str) or kind not in KNOWN_TYPES:
         return Problem(ErrorCode.UNKNOWN_TYPE, "type", f"未知的事件类型 {str(kind)[:40]!r}")
+    if surely_valid(kind, event):
+        return None
     checker = validator(kind)
     if checker.is_valid(event):
         return None
@@ -387,16 +416,19 @@ def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[
             )
         )
         (items if is_item else cases).add(event["item_code"] if is_item else number)
-    CaseEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_rows(CaseEvent, rows, ignore_conflicts=True)
     return cases, items
 
 
-def judge(cases: set[str], items: set[str]) -> None:
-    """Run the rules on the touched cases and catalogue items (S2's evaluation)."""
+def judge(cases: set[str], items: set[str], loaded: Loaded | None = None) -> None:
+    """Run the rules on the touched cases and catalogue items (S2's evaluation).
+
+    ``loaded``: the cases' stored events as the rebuild read them (not read again).
+    """
     from egov.supervision import evaluation
 
     if cases:
-        evaluation.evaluate_cases(case_numbers=sorted(cases))
+        evaluation.evaluate_cases(case_numbers=sorted(cases), loaded=loaded)
     if items:
         evaluation.evaluate_catalogue(item_codes=sorted(items))
 
@@ -439,10 +471,11 @@ def ingest_in_transaction(
     if not batch.good:
         return report
     cases, items = store(batch, source, source_system)
-    report.cases = rebuild_cases(cases, now=moment)
+    loaded: Loaded = {}
+    report.cases = rebuild_cases(cases, now=moment, keep=loaded if evaluate else None)
     report.items = rebuild_reference_items(items) if items else 0
     if evaluate:
-        judge(cases, items)
+        judge(cases, items, loaded)
     rollups.refresh_rollups_for(cases)  # the dashboards' daily figures (ADR 0050)
     if source != Source.INTERNAL:
         record_audit(

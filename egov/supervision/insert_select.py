@@ -38,3 +38,42 @@ def insert_select(model: type[models.Model], columns: Sequence[str], query: mode
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
+
+
+# Fields whose Python values the database drivers take as they are (str, int, bool).
+PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+def insert_rows(
+    model: type[models.Model], objs: Sequence[models.Model], *, ignore_conflicts: bool = False
+) -> None:
+    """INSERT new instances with one ``executemany`` (the auto primary key is not set).
+
+    What ``bulk_create`` writes, at a fraction of its cost per value: plain
+    text, number and boolean values go to the driver as they are, the others
+    (times, UUIDs, JSON) through their field's ``get_db_prep_save``, and
+    ``auto_now_add`` fields are stamped as Django would. ``ignore_conflicts``
+    skips rows whose unique key already exists (``ON CONFLICT DO NOTHING``).
+    Runs in the caller's transaction.
+    """
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
+    rows = [
+        [
+            field.pre_save(obj, True)  # add=True: stamps auto_now_add
+            if is_plain
+            else field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for field, is_plain in zip(fields, plain, strict=True)
+        ]
+        for obj in objs
+    ]
+    names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(meta.db_table)
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}"  # noqa: S608  names are ours
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -88,14 +88,23 @@ def chunks(values: list[str], size: int = CHUNK) -> Iterator[list[str]]:
         yield values[start : start + size]
 
 
-def stored_events(case_numbers: list[str]) -> dict[str, list[tuple[dict[str, Any], str]]]:
-    """Every stored event (payload, source) of each case."""
+# What a rebuild read, for the judging that follows it in the same transaction:
+# each case's stored events as (payload, received_at, source).
+Loaded = dict[str, list[tuple[dict[str, Any], dt.datetime, str]]]
+
+
+def stored_events(
+    case_numbers: list[str], keep: Loaded | None = None
+) -> dict[str, list[tuple[dict[str, Any], str]]]:
+    """Every stored event (payload, source) of each case; also kept in ``keep`` if given."""
     found: dict[str, list[tuple[dict[str, Any], str]]] = {}
     rows = CaseEvent.objects.filter(case_number__in=case_numbers).values_list(
-        "case_number", "payload", "source"
+        "case_number", "payload", "source", "received_at"
     )
-    for number, payload, source in rows.iterator(2_000):
+    for number, payload, source, received in rows.iterator(2_000):
         found.setdefault(number, []).append((payload, source))
+        if keep is not None:
+            keep.setdefault(number, []).append((payload, received, source))
     return found
 
 
@@ -162,13 +171,19 @@ def lookups(views: list[CaseView]) -> tuple[dict[str, str], dict[str, int]]:
     return paths, organisations
 
 
-def rebuild_cases(case_numbers: Iterable[str], *, now: dt.datetime | None = None) -> int:
-    """Recompute and upsert the SupervisedCase of each case from all its stored events."""
+def rebuild_cases(
+    case_numbers: Iterable[str], *, now: dt.datetime | None = None, keep: Loaded | None = None
+) -> int:
+    """Recompute and upsert the SupervisedCase of each case from all its stored events.
+
+    ``keep``: filled with the events read, so that judging the same cases in
+    the same transaction need not read them again.
+    """
     numbers = sorted({n for n in case_numbers if n})
     calendar, moment, limits = get_working_calendar(), now or timezone.now(), thresholds()
     written = 0
     for chunk in chunks(numbers):
-        events = stored_events(chunk)
+        events = stored_events(chunk, keep)
         views = [
             (project([p for p, _ in rows], calendar, now=moment, thresholds=limits), rows)
             for rows in events.values()
