@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from egov.core.calendar import WorkingCalendar
 from egov.core.identifiers import resident_id_with_check_digit
 from egov.supervision.ingest_checks import make_case_number
+from egov.supervision.rules.review import SAMPLED_RULE, is_sampled
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "case-events.schema.json"
@@ -52,8 +53,18 @@ def utc(instant: dt.datetime) -> str:
 
 
 def new_case_number(region_code: str = REGION, day: dt.date = dt.date(2026, 3, 2)) -> str:
-    """A well-formed case number (valid check character), unique within the test run."""
-    return make_case_number(region_code, day, next(_sequence))
+    """A well-formed case number (valid check character), unique within the test run.
+
+    Numbers that the review rule would sample at its default rate are skipped:
+    the sequence depends on which tests ran before (and on the worker under
+    pytest-xdist), so an unlucky number would otherwise add a ``review.sampled``
+    finding to about one concluded case in fifty. Tests of sampling set the rate.
+    """
+    defaults = SAMPLED_RULE.defaults()
+    while True:
+        number = make_case_number(region_code, day, next(_sequence))
+        if not is_sampled(number, float(defaults["rate"]), str(defaults["seed"])):
+            return number
 
 
 @lru_cache(maxsize=1)
