@@ -256,6 +256,7 @@ def recompute_case_clocks(since: dt.date | None = None, now: dt.datetime | None 
     if since is not None and since > clock.local_date(moment):
         cases = cases.filter(
             Q(clock_deadline__gte=since)
+            | Q(clock_statutory_deadline__gte=since)
             | Q(clock_deadline__isnull=True)
             | Q(clock_suspended=True)
             | Q(clock_phase=clock.Phase.ACCEPTANCE.value)
