@@ -96,7 +96,7 @@ def test_services_and_the_daily_refresh_keep_the_stored_clock(
     citizen, food_item, clerk_daoli, leader_daoli, time_machine
 ):
     time_machine.move_to(shanghai(2026, 9, 17, 10))
-    waiting, accepted, supplemented, hearing, extended = (
+    _waiting, accepted, supplemented, hearing, extended = (
         submit(citizen, food_item) for _ in "12345"
     )
     for case in (accepted, supplemented, hearing, extended):
@@ -141,6 +141,10 @@ def test_a_refresh_on_a_rest_day_turns_a_passed_deadline_red_and_rewrites_nothin
     assert counts == {"advanced": 0, "recomputed": 0, "cleared": 0}  # nothing to rewrite
     case.refresh_from_db()
     assert case.clock_as_of == dt.date(2026, 10, 2)
+
+
+def seeded(seed: int) -> random.Random:
+    return random.Random(seed)  # noqa: S311 - reproducible generated histories, not secrets
 
 
 def generated_cases(item, rng: random.Random, count: int, until: dt.datetime) -> list[Case]:
@@ -201,7 +205,7 @@ def generated_cases(item, rng: random.Random, count: int, until: dt.datetime) ->
 
 
 def test_generated_histories_keep_the_stored_clock_day_after_day(food_item, time_machine):
-    rng = random.Random(11)
+    rng = seeded(11)
     time_machine.move_to(shanghai(2026, 10, 9, 0, 5))  # after every generated step
     generated_cases(food_item, rng, 60, until=shanghai(2026, 10, 9, 0, 5))
     recompute_case_clocks()
@@ -215,7 +219,7 @@ def test_generated_histories_keep_the_stored_clock_day_after_day(food_item, time
 
 def test_a_refresh_after_missed_days_catches_up(food_item, time_machine):
     time_machine.move_to(shanghai(2026, 9, 25, 0, 5))
-    generated_cases(food_item, random.Random(5), 30, until=shanghai(2026, 9, 25, 0, 5))
+    generated_cases(food_item, seeded(5), 30, until=shanghai(2026, 9, 25, 0, 5))
     recompute_case_clocks()
     time_machine.move_to(shanghai(2026, 10, 12, 0, 5))  # the worker was down for 17 days
     refresh_case_clocks()
@@ -224,7 +228,7 @@ def test_a_refresh_after_missed_days_catches_up(food_item, time_machine):
 
 def test_a_calendar_change_recomputes_the_stored_deadlines(food_item, time_machine):
     time_machine.move_to(shanghai(2026, 10, 12, 9))
-    generated_cases(food_item, random.Random(3), 30, until=shanghai(2026, 10, 12, 9))
+    generated_cases(food_item, seeded(3), 30, until=shanghai(2026, 10, 12, 9))
     recompute_case_clocks()
     before = dict(Case.objects.values_list("number", "clock_deadline"))
     set_calendar_day(actor="system", day=dt.date(2026, 10, 15), is_working=False, name="停工")
