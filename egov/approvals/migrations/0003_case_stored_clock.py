@@ -10,7 +10,7 @@ OPEN = ("submitted", "supplement_requested", "accepted", "special_procedure")
 def fill_stored_clocks(apps, schema_editor):
     """Store the clock of every open case as of now (ADR 0047), with historical models."""
     from egov.approvals import clock
-    from egov.approvals.services.clocks import CLOCK_FIELDS, clock_values
+    from egov.approvals.services.clocks import clock_values, write_clocks
     from egov.core.calendar import WorkingCalendar
 
     Case = apps.get_model("approvals", "Case")
@@ -30,7 +30,7 @@ def fill_stored_clocks(apps, schema_editor):
         for case in cases:
             for name, value in clock_values(case, waiting.get(case.pk, []), calendar, now).items():
                 setattr(case, name, value)
-        Case.objects.bulk_update(cases, CLOCK_FIELDS, batch_size=500)
+        write_clocks(cases)
 
 
 class Migration(migrations.Migration):

