@@ -294,10 +294,13 @@ def scope_departments(user: Any) -> Q:
 
 
 def filtered_open_cases(user: Any, filters: QueueFilters) -> QuerySet[Case]:
-    """Open cases in the user's scope with a stored clock, narrowed by the filters."""
-    cases = Case.objects.filter(
-        scope_departments(user), status__in=[s.value for s in OPEN], clock_days_left__isnull=False
-    )
+    """Open cases in the user's scope, narrowed by the filters.
+
+    Open means a stored clock: every service stores one on an open case and
+    clears it when the case closes (ADR 0047), so the partial queue indexes
+    alone select the open cases, in the queue's order.
+    """
+    cases = Case.objects.filter(scope_departments(user), clock_days_left__isnull=False)
     if filters.item:
         cases = cases.filter(item__code=filters.item)
     if filters.status:
