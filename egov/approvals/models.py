@@ -183,6 +183,12 @@ class Case(models.Model):
                 condition=models.Q(clock_days_left__isnull=False),
                 name="case_department_queue_order",
             ),
+            # The light filter (亮灯) over a province's queue, counted and paged in order.
+            models.Index(
+                fields=["clock_light", "clock_days_left", "clock_deadline", "received_at", "id"],
+                condition=models.Q(clock_days_left__isnull=False),
+                name="case_light_queue_order",
+            ),
         ]
 
     def __str__(self) -> str:
