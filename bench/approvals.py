@@ -861,6 +861,11 @@ def main() -> int:
         action="store_true",
         help="measure the stored clocks and pages of --database as it is (generated before)",
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the queue pages and the old path, on --database as it is",
+    )
     args = parser.parse_args()
     setup(args.database)
     from django.db import connection
@@ -868,6 +873,9 @@ def main() -> int:
 
     from egov.core.selectors.calendar import get_working_calendar
 
+    if args.pages_only:
+        measure_queues(args.requests)
+        return 0
     if args.measure_only:
         measure_stored(get_working_calendar(), args.requests)
         return 0

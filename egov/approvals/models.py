@@ -189,6 +189,19 @@ class Case(models.Model):
                 condition=models.Q(clock_days_left__isnull=False),
                 name="case_light_queue_order",
             ),
+            # ... and over a department's (else SQLite scans the province's by light).
+            models.Index(
+                fields=[
+                    "department",
+                    "clock_light",
+                    "clock_days_left",
+                    "clock_deadline",
+                    "received_at",
+                    "id",
+                ],
+                condition=models.Q(clock_days_left__isnull=False),
+                name="case_department_light_order",
+            ),
         ]
 
     def __str__(self) -> str:
