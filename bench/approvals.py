@@ -598,6 +598,36 @@ def queue_histories(count: int, calendar: Any, now: dt.datetime) -> Iterator[His
         yield history
 
 
+def province_histories(count: int, calendar: Any, now: dt.datetime) -> Iterator[History]:
+    """``count`` open cases over every department's items, received over the last 15 days.
+
+    Some are accepted, some wait on 补正 or a special procedure, some extended:
+    the open cases of a province on a given day, for the province-wide queue.
+    """
+    from egov.approvals.numbering import case_number
+
+    items = catalogue_facts()
+    rng = random.Random(8)
+    made = 0
+    while made < count:
+        item = rng.choice(items)
+        received = now - dt.timedelta(seconds=rng.uniform(0, 15 * 86_400))
+        day = received.astimezone(SHANGHAI).date()
+        number = case_number(item.region_code, day, 700_000 + made % 99_999)
+        history = History(number=number, item=item, received=received, applicant_kind="citizen")
+        builder = Builder(history, calendar, rng, now)
+        submit(builder)
+        if rng.random() < 0.7 and accept_or_refuse(builder) and rng.random() < 0.5:
+            review(builder)
+        if history.status not in OPEN_STATUSES:
+            continue
+        made += 1
+        yield history
+
+
+OPEN_STATUSES = ("submitted", "supplement_requested", "accepted", "special_procedure")
+
+
 # --- Measurements ------------------------------------------------------------------------
 
 
@@ -645,30 +675,150 @@ def measure_clocks() -> tuple[int, float, float]:
     return len(facts), done - started, done - loaded
 
 
-def measure_queue(requests: int) -> tuple[float, float, int]:
-    """Median and p95 ms of the queue page for a clerk of the queue department."""
+def percentiles(timings: list[float]) -> tuple[float, float]:
+    """Median and p95 of timings in ms."""
+    return statistics.median(timings), statistics.quantiles(timings, n=20)[18]
+
+
+def time_page(user: Any, path: str, requests: int) -> tuple[float, float]:
+    """Median and p95 ms of a page for a signed-in user (after one warm-up request)."""
     from django.test import Client
 
-    from egov.approvals.models import Case
-    from egov.core.services.people import create_staff_user
-
-    clerk = create_staff_user(
-        actor="bench", username="bench_clerk", organisation_code=QUEUE_DEPARTMENT, roles=["clerk"]
-    )
     client = Client()
-    client.force_login(clerk)
+    client.force_login(user)
     timings = []
+    for index in range(requests + 1):
+        started = time.perf_counter()
+        response = client.get(path, headers={"host": "localhost"})
+        if index:
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return percentiles(timings)
+
+
+def old_queue(user: Any) -> int:
+    """The queue as computed before ADR 0047: every open clock in Python, sorted; its length.
+
+    Kept here (not in the app) as the baseline the stored columns are measured against.
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from egov.approvals import clock, permissions
+    from egov.approvals.models import Case, Suspension
+    from egov.core.permissions import scopes_for
+    from egov.core.selectors.calendar import get_working_calendar
+
+    subtree = Q(pk__in=[])
+    for grant in scopes_for(user, permissions.VIEW_CASE):
+        subtree |= Q(department__path__startswith=grant.organisation_path)
+    cases = Case.objects.filter(subtree, status__in=OPEN_STATUSES)
+    waiting: dict[int, list[clock.Suspension]] = {}
+    for pk, kind, start, end, limit in Suspension.objects.filter(
+        case__in=cases.values("id")
+    ).values_list("case_id", "kind", "started_at", "ended_at", "limit_days"):
+        waiting.setdefault(pk, []).append(clock.Suspension(kind, start, end, limit))
+    calendar, now = get_working_calendar(), timezone.now()
+    rows = []
+    for pk, received, accepted, limit, extension, number in cases.values_list(
+        "id", "received_at", "accepted_at", "promised_limit_days", "extension_days", "number"
+    ):
+        times = clock.CaseTimes(
+            received=received,
+            limit_days=limit,
+            accepted=accepted,
+            suspensions=waiting.get(pk, ()),
+            extension_days=extension,
+        )
+        reading = clock.read_clock(times, calendar, now)
+        rows.append((reading.days_left, reading.deadline, received, number))
+    rows.sort()
+    return len(rows)
+
+
+def time_old_queue(user: Any, requests: int) -> tuple[float, float, int]:
+    """Median and p95 ms of the old queue computation alone (no page rendering)."""
+    timings, size = [], 0
     for _ in range(requests):
         started = time.perf_counter()
-        response = client.get("/approvals/", headers={"host": "localhost"})
+        size = old_queue(user)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
-    open_cases = Case.objects.filter(
-        department__code=QUEUE_DEPARTMENT,
-        status__in=["submitted", "supplement_requested", "accepted", "special_procedure"],
+    median, p95 = percentiles(timings)
+    return median, p95, size
+
+
+def staff(username: str, organisation_code: str, role: str) -> Any:
+    from egov.core.models import User
+    from egov.core.services.people import create_staff_user
+
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:  # --measure-only on a database measured before
+        return existing
+
+    return create_staff_user(
+        actor="bench", username=username, organisation_code=organisation_code, roles=[role]
+    )
+
+
+def province_root_code() -> str:
+    """The root of the queue department's organisation tree (the province)."""
+    from egov.core.models import Organisation
+
+    organisation = Organisation.objects.get(code=QUEUE_DEPARTMENT)
+    while organisation.parent_id is not None:
+        organisation = Organisation.objects.get(pk=organisation.parent_id)
+    return str(organisation.code)
+
+
+def measure_queues(requests: int) -> None:
+    """The queue page for a department clerk and a provincial supervisor, beside baselines."""
+    from egov.approvals.models import Case
+
+    clerk = staff("bench_clerk", QUEUE_DEPARTMENT, "clerk")
+    supervisor = staff("bench_supervisor", province_root_code(), "supervisor")
+    department_open = Case.objects.filter(
+        department__code=QUEUE_DEPARTMENT, status__in=OPEN_STATUSES
     ).count()
-    p95 = statistics.quantiles(timings, n=20)[18]
-    return statistics.median(timings), p95, open_cases
+    province_open = Case.objects.filter(status__in=OPEN_STATUSES).count()
+    bare = time_page(clerk, "/healthz", requests)
+    print(f"  bare view /healthz: median {bare[0]:.1f} ms, p95 {bare[1]:.1f} ms")
+    for who, user, size in (
+        ("department clerk", clerk, department_open),
+        ("provincial supervisor", supervisor, province_open),
+    ):
+        median, p95 = time_page(user, "/approvals/", requests)
+        print(
+            f"  queue page /approvals/, {who}, {size:,} open cases: "
+            f"median {median:.0f} ms, p95 {p95:.0f} ms ({requests} requests)"
+        )
+        median, p95 = time_page(user, "/approvals/?page=40&light=green", requests)
+        print(f"    page 40 of the green filter: median {median:.0f} ms, p95 {p95:.0f} ms")
+        rounds = max(3, requests // 4)
+        median, p95, rows = time_old_queue(user, rounds)
+        print(
+            f"    old path (every clock in Python, sorted; {rows:,} rows; no rendering): "
+            f"median {median:.0f} ms, p95 {p95:.0f} ms ({rounds} rounds)"
+        )
+
+
+def measure_refresh(calendar: Any) -> None:
+    """The stored clocks: a full recompute in Python, then the daily refresh the next
+    working day just after midnight (set-based) and again (nothing left to do)."""
+    from egov.approvals.clock import SHANGHAI as TZ
+    from egov.approvals.services.clocks import recompute_case_clocks, refresh_case_clocks
+
+    started = time.perf_counter()
+    changed = recompute_case_clocks()
+    print(f"  full recompute in Python: {changed:,} cases in {time.perf_counter() - started:.1f} s")
+    today = dt.datetime.now(TZ).date()
+    following = calendar.add_working_days(today, 1)
+    moment = dt.datetime.combine(following, dt.time(0, 5), tzinfo=TZ)
+    started = time.perf_counter()
+    counts = refresh_case_clocks(moment)
+    print(f"  daily refresh on {following}: {counts} in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    counts = refresh_case_clocks(moment)
+    print(f"  the same refresh again: {counts} in {time.perf_counter() - started:.1f} s")
 
 
 def prepare() -> Any:
@@ -684,12 +834,38 @@ def prepare() -> Any:
     )
 
 
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, MiB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Approval cases at provincial scale.")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--queue-cases", type=int, default=10_000)
+    parser.add_argument(
+        "--province-open-cases",
+        type=int,
+        default=0,
+        help="more open cases over every department, received over the last 15 days",
+    )
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--database", default=None, help="database URL (default: SQLite temp)")
+    parser.add_argument(
+        "--skip-clock-read", action="store_true", help="skip reading every open clock"
+    )
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure the stored clocks and pages of --database as it is (generated before)",
+    )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the queue pages and the old path, on --database as it is",
+    )
     args = parser.parse_args()
     setup(args.database)
     from django.db import connection
@@ -697,29 +873,58 @@ def main() -> int:
 
     from egov.core.selectors.calendar import get_working_calendar
 
+    if args.pages_only:
+        measure_queues(args.requests)
+        return 0
+    if args.measure_only:
+        measure_stored(get_working_calendar(), args.requests)
+        return 0
     leader = prepare()
     calendar, now = get_working_calendar(), timezone.now()
     print(f"database: {connection.vendor}; catalogue items: {len(catalogue_facts())}")
+    print(f"peak RSS after set-up: {peak_rss_mib():,.0f} MiB")
     started = time.perf_counter()
     cases, events = load(iter_case_events(args.cases, catalogue_facts(), calendar, now), leader)
     elapsed = time.perf_counter() - started
     print(
         f"generated and inserted {cases:,} cases with {events:,} events in {elapsed:.0f} s "
-        f"({cases / elapsed:,.0f} cases/s)"
+        f"({cases / max(elapsed, 1e-9):,.0f} cases/s); peak RSS {peak_rss_mib():,.0f} MiB"
     )
     queued, _ = load(queue_histories(args.queue_cases, calendar, now), leader)
     print(f"queue department {QUEUE_DEPARTMENT}: {queued:,} more open cases")
-    count, with_load, computing = measure_clocks()
+    started = time.perf_counter()
+    more, _ = load(province_histories(args.province_open_cases, calendar, now), leader)
     print(
-        f"clock of every open case: {count:,} cases; {count / computing:,.0f} cases/s computing, "
-        f"{count / with_load:,.0f} cases/s with loading ({with_load:.1f} s)"
+        f"province: {more:,} more open cases in {time.perf_counter() - started:.0f} s; "
+        f"peak RSS {peak_rss_mib():,.0f} MiB"
     )
-    median, p95, open_cases = measure_queue(args.requests)
-    print(
-        f"queue page for {open_cases:,} open cases: median {median:.0f} ms, p95 {p95:.0f} ms "
-        f"({args.requests} requests)"
-    )
+    if not args.skip_clock_read:
+        count, with_load, computing = measure_clocks()
+        print(
+            f"clock of every open case: {count:,} cases; {count / computing:,.0f} cases/s "
+            f"computing, {count / with_load:,.0f} cases/s with loading ({with_load:.1f} s)"
+        )
+    measure_stored(calendar, args.requests)
     return 0
+
+
+def measure_stored(calendar: Any, requests: int) -> None:
+    """The stored clocks' recompute and refresh, then the queue pages."""
+    from django.db import connection
+
+    from egov.approvals.services.clocks import recompute_case_clocks
+
+    if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE approvals_case")
+    print("stored clocks:")
+    measure_refresh(calendar)
+    recompute_case_clocks()  # back to today for the pages
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE approvals_case")
+    print("queue pages:")
+    measure_queues(requests)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Plug into core: permission actions, workbench menu, demo catalogue (ADR 0013)."""
+        """Plug into core: permission actions, menu, demo data (ADR 0013), calendar subscriber."""
+        from egov.approvals import subscribers
         from egov.approvals.demo import load_demo_catalogue
         from egov.approvals.demo_cases import load_demo_cases
         from egov.approvals.permissions import ACTION_ROLES, VIEW_CASE
@@ -32,3 +33,4 @@ class ApprovalsConfig(AppConfig):
         )
         register_demo_loader("approvals.catalogue", load_demo_catalogue)
         register_demo_loader("approvals.cases", load_demo_cases)
+        subscribers.register()

@@ -151,6 +151,18 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="handled_cases",
     )
+    # The stored clock (ADR 0047): the clock.py reading of an open case as of
+    # ``clock_as_of``, kept by every case service and by the daily refresh
+    # (``egov refresh_case_clocks``), so the queue sorts and pages in the
+    # database. Empty (NULL) once the case is no longer open.
+    clock_deadline = models.DateField(_("当前期限"), null=True, blank=True)
+    clock_statutory_deadline = models.DateField(_("法定期限"), null=True, blank=True)
+    clock_days_left = models.IntegerField(_("剩余工作日"), null=True, blank=True)
+    clock_limit_days = models.PositiveSmallIntegerField(_("本阶段时限"), null=True, blank=True)
+    clock_light = models.CharField(_("亮灯"), max_length=8, blank=True)
+    clock_suspended = models.BooleanField(_("计时暂停"), default=False)
+    clock_phase = models.CharField(_("计时阶段"), max_length=12, blank=True)
+    clock_as_of = models.DateField(_("计时日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -160,6 +172,36 @@ class Case(models.Model):
             models.Index(fields=["department", "status", "received_at"]),
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["applicant", "received_at"]),
+            # The queue's order (fewest days left first), open cases only.
+            models.Index(
+                fields=["clock_days_left", "clock_deadline", "received_at", "id"],
+                condition=models.Q(clock_days_left__isnull=False),
+                name="case_open_queue_order",
+            ),
+            models.Index(
+                fields=["department", "clock_days_left", "clock_deadline", "received_at", "id"],
+                condition=models.Q(clock_days_left__isnull=False),
+                name="case_department_queue_order",
+            ),
+            # The light filter (亮灯) over a province's queue, counted and paged in order.
+            models.Index(
+                fields=["clock_light", "clock_days_left", "clock_deadline", "received_at", "id"],
+                condition=models.Q(clock_days_left__isnull=False),
+                name="case_light_queue_order",
+            ),
+            # ... and over a department's (else SQLite scans the province's by light).
+            models.Index(
+                fields=[
+                    "department",
+                    "clock_light",
+                    "clock_days_left",
+                    "clock_deadline",
+                    "received_at",
+                    "id",
+                ],
+                condition=models.Q(clock_days_left__isnull=False),
+                name="case_department_light_order",
+            ),
         ]
 
     def __str__(self) -> str:

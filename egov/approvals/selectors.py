@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Avg, Count, IntegerField, Q, QuerySet
 from django.db.models.fields.json import KT
@@ -18,7 +18,7 @@ from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
 from egov.approvals.materials import presentation, upload_key
 from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
 from egov.approvals.workflow import OPEN, allowed_actions
-from egov.core.models import Region, User
+from egov.core.models import Organisation, Region, User
 from egov.core.permissions import scopes_for
 from egov.core.regions_data import HEILONGJIANG
 from egov.core.selectors.calendar import get_working_calendar
@@ -226,23 +226,42 @@ class QueueCase:
 
 
 @dataclass(frozen=True)
+class StoredClock:
+    """A case's clock as stored on the case (ADR 0047): what the queue shows and sorts by."""
+
+    deadline: dt.date
+    statutory_deadline: dt.date | None
+    days_left: int
+    light: str
+    suspended: bool
+    phase: str
+
+
+@dataclass(frozen=True)
 class QueueRow:
     """One open case in the queue with its clock."""
 
     case: QueueCase
-    clock: clock.ClockReading
+    clock: StoredClock
 
+
+# The queue's order: fewest working days left, then the earliest deadline, then
+# the oldest; the id makes it total (a keyset for 下一件). Served by the
+# partial indexes case_open_queue_order / case_department_queue_order.
+QUEUE_ORDER = ("clock_days_left", "clock_deadline", "received_at", "id")
 
 QUEUE_COLUMNS = (
-    "id",
     "number",
     "status",
     "received_at",
-    "accepted_at",
-    "promised_limit_days",
-    "extension_days",
     "applicant_name",
     "item__name",
+    "clock_deadline",
+    "clock_statutory_deadline",
+    "clock_days_left",
+    "clock_light",
+    "clock_suspended",
+    "clock_phase",
 )
 
 
@@ -255,13 +274,39 @@ def cases_in_scope(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(subtree)
 
 
+def scope_departments(user: Any) -> Q:
+    """The user's departments as a filter on the case's own column (no join).
+
+    The organisations under the user's grants are read first (one small query);
+    a scope that covers every organisation (a provincial supervisor) needs no
+    filter at all, so the queue walks its index in order.
+    """
+    grants = scopes_for(user, permissions.VIEW_CASE)
+    if not grants:
+        return Q(pk__in=[])
+    subtree = Q(pk__in=[])
+    for grant in grants:
+        subtree |= Q(path__startswith=grant.organisation_path)
+    ids = list(Organisation.objects.filter(subtree).values_list("id", flat=True))
+    if len(ids) == Organisation.objects.count():
+        return Q()
+    return Q(department_id__in=ids)
+
+
 def filtered_open_cases(user: Any, filters: QueueFilters) -> QuerySet[Case]:
-    """Open cases in the user's scope, narrowed by the filters the database can apply."""
-    cases = cases_in_scope(user).filter(status__in=[s.value for s in OPEN])
+    """Open cases in the user's scope, narrowed by the filters.
+
+    Open means a stored clock: every service stores one on an open case and
+    clears it when the case closes (ADR 0047), so the partial queue indexes
+    alone select the open cases, in the queue's order.
+    """
+    cases = Case.objects.filter(scope_departments(user), clock_days_left__isnull=False)
     if filters.item:
         cases = cases.filter(item__code=filters.item)
     if filters.status:
         cases = cases.filter(status=filters.status)
+    if filters.light:
+        cases = cases.filter(clock_light=filters.light)
     if filters.received_from:
         cases = cases.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
@@ -272,49 +317,53 @@ def filtered_open_cases(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     return cases
 
 
-def queue_suspensions(cases: QuerySet[Case]) -> dict[int, list[clock.Suspension]]:
-    """The suspensions of the queued cases, by case id (one query, the cases as a subquery)."""
-    found: dict[int, list[clock.Suspension]] = {}
-    rows = Suspension.objects.filter(case__in=cases.values("id")).values_list(
-        "case_id", "kind", "started_at", "ended_at", "limit_days"
-    )
-    for case_id, kind, started, ended, limit in rows:
-        found.setdefault(case_id, []).append(clock.Suspension(kind, started, ended, limit))
-    return found
+def queue_row(values: tuple[Any, ...], labels: Mapping[str, Any]) -> QueueRow:
+    """A queue row from the values of QUEUE_COLUMNS."""
+    number, status, received, name, item, deadline, statutory, left, light, paused, phase = values
+    shown = QueueCase(number, status, str(labels[status]), received, name, item)
+    return QueueRow(shown, StoredClock(deadline, statutory, left, light, paused, phase))
 
 
-def workbench_queue(
-    user: Any, filters: QueueFilters, now: dt.datetime | None = None
-) -> list[QueueRow]:
+class QueueRows:
+    """The ordered queue as a lazy sequence: counted and sliced in the database.
+
+    A Paginator takes it as it takes a QuerySet: ``count()`` for the total and a
+    slice for one page, so only the page's rows are read and turned into rows.
+    """
+
+    def __init__(self, cases: QuerySet[Case]) -> None:
+        self.cases = cases.order_by(*QUEUE_ORDER)
+        self.labels = dict(Case.Status.choices)
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int, /) -> QueueRow: ...
+
+    @overload
+    def __getitem__(self, index: slice, /) -> list[QueueRow]: ...
+
+    def __getitem__(self, index: int | slice, /) -> QueueRow | list[QueueRow]:
+        if isinstance(index, int):
+            return queue_row(self.cases.values_list(*QUEUE_COLUMNS)[index], self.labels)
+        rows = self.cases.values_list(*QUEUE_COLUMNS)[index]
+        return [queue_row(values, self.labels) for values in rows]
+
+    def __iter__(self) -> Iterator[QueueRow]:
+        return (queue_row(values, self.labels) for values in self.cases.values_list(*QUEUE_COLUMNS))
+
+
+def workbench_queue(user: Any, filters: QueueFilters) -> QueueRows:
     """The open cases the user may see, most urgent first (fewest working days left).
 
-    Reads only the columns the clock and the table need (no JSON), so a
-    department with ten thousand open cases stays one query for the cases and
-    one for their suspensions.
+    Sorted, filtered, counted and paged by the database on the stored clock
+    columns (ADR 0047); nothing is computed per case beyond a page's rows.
     """
-    cases = filtered_open_cases(user, filters)
-    suspensions = queue_suspensions(cases)
-    calendar = get_working_calendar()
-    moment = now or timezone.now()
-    labels = dict(Case.Status.choices)
-    rows = []
-    for pk, number, status, received, accepted, limit, extension, name, item in cases.values_list(
-        *QUEUE_COLUMNS
-    ):
-        times = clock.CaseTimes(
-            received=received,
-            limit_days=limit,
-            accepted=accepted,
-            suspensions=suspensions.get(pk, ()),
-            extension_days=extension,
-        )
-        reading = clock.read_clock(times, calendar, moment)
-        if filters.light and reading.light.value != filters.light:
-            continue
-        shown = QueueCase(number, status, str(labels[status]), received, name, item)
-        rows.append(QueueRow(shown, reading))
-    rows.sort(key=lambda row: (row.clock.days_left, row.clock.deadline, row.case.received_at))
-    return rows
+    return QueueRows(filtered_open_cases(user, filters))
 
 
 @dataclass(frozen=True)
@@ -437,15 +486,32 @@ def verified_decision(code: str) -> VerifiedDecision | None:
     )
 
 
-def next_in_queue(user: Any, number: str) -> str | None:
+def after_in_queue(case: Case) -> Q:
+    """The cases after this one in the queue's order (a keyset on QUEUE_ORDER)."""
+    left, deadline, received, pk = (
+        case.clock_days_left,
+        case.clock_deadline,
+        case.received_at,
+        case.pk,
+    )
+    return (
+        Q(clock_days_left__gt=left)
+        | Q(clock_days_left=left, clock_deadline__gt=deadline)
+        | Q(clock_days_left=left, clock_deadline=deadline, received_at__gt=received)
+        | Q(clock_days_left=left, clock_deadline=deadline, received_at=received, id__gt=pk)
+    )
+
+
+def next_in_queue(user: Any, case: Case) -> str | None:
     """The case after this one in the clerk's queue order (下一件), or None at the end.
 
-    The queue's own order (fewest working days left first); a case no longer in
-    the queue (just decided) leads to the queue's first case.
+    One indexed query on the stored clock (ADR 0047); a case no longer in the
+    queue (just decided) leads to the queue's first case.
     """
-    numbers = [row.case.number for row in workbench_queue(user, QueueFilters())]
-    following = numbers[numbers.index(number) + 1 :] if number in numbers else numbers
-    return following[0] if following else None
+    cases = filtered_open_cases(user, QueueFilters()).order_by(*QUEUE_ORDER)
+    if case.clock_days_left is not None and case.status in {s.value for s in OPEN}:
+        cases = cases.filter(after_in_queue(case))
+    return cases.values_list("number", flat=True).first()
 
 
 # --- Department statistics (部门统计) ----------------------------------------------------

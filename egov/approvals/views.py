@@ -18,8 +18,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -81,7 +83,9 @@ def queue(request: HtmxRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "total": len(rows),
+        "total": page.paginator.count,
+        # The case links' common prefix, reversed once rather than once per row.
+        "case_path": reverse("approvals:case", args=["-"]).removesuffix("-/"),
         "filters": filters,
         "statuses": [(s.value, STATUS_LABELS[s]) for s in OPEN],
         "lights": LIGHT_LABELS,
@@ -159,7 +163,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "delivery_methods": DELIVERY_METHODS,
         "lights": LIGHT_LABELS,
         "is_staff": is_staff,
-        "next_case": selectors.next_in_queue(request.user, case.number) if is_staff else None,
+        "next_case": selectors.next_in_queue(request.user, case) if is_staff else None,
     }
     return render(request, "approvals/case_detail.html", context)
 
@@ -508,10 +512,8 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
 
 def case_count_by_status(user: User) -> dict[str, int]:
     """Open cases in scope by status, for the queue header."""
-    counts: dict[str, int] = {}
-    for status in selectors.cases_in_scope(user).values_list("status", flat=True):
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    rows = selectors.cases_in_scope(user).values_list("status").annotate(n=Count("id"))
+    return {status: n for status, n in rows.order_by()}
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from egov.approvals.events import ActorKind, CaseEvent, envelope
 from egov.approvals.forms_spec import check_upload
 from egov.approvals.models import Case, CaseMaterial, NumberCounter, TimelineEntry
 from egov.approvals.numbering import NumberingError, parse_case_number
+from egov.approvals.services.clocks import store_case_clock
 from egov.approvals.workflow import Action, Status, TransitionRefusedError, next_status
 from egov.core.events import publish
 from egov.core.models import Region, User
@@ -120,7 +121,11 @@ def record_step(
     summary: str,
     at: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Publish the case event, add it to the timeline and append the audit entry."""
+    """Publish the case event, add it to the timeline and append the audit entry.
+
+    Then store the case's clock as it now stands (ADR 0047): every service that
+    changes a case's clock records a step after its writes.
+    """
     who = actor_of(actor, case)
     payload = envelope(
         event_type=event_type,
@@ -147,6 +152,7 @@ def record_step(
         summary=summary,
         organisation=who["organisation"] or case.department.code,
     )
+    store_case_clock(case)
     return payload
 
 

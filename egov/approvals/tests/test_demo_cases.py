@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from egov.approvals.demo import load_demo_catalogue
-from egov.approvals.demo_cases import file_demo_cases, load_demo_cases
-from egov.approvals.models import Case
+from egov.approvals.demo_cases import RECIPES, file_demo_cases, load_demo_cases
+from egov.approvals.models import Case, TimelineEntry
+from egov.approvals.selectors import QueueFilters, case_clock, workbench_queue
 from egov.core import demo as core_demo
 from egov.core.demo import demo_password, demo_public, demo_staff, load_demo_organisations
+from egov.core.models import User
+from egov.core.selectors.calendar import get_working_calendar
 from egov.core.testing import shanghai
 
 pytestmark = pytest.mark.django_db
@@ -42,20 +46,42 @@ def test_the_cases_wait_until_the_demo_data_is_committed(
 
 
 def test_every_stage_is_there_and_a_second_load_adds_nothing(demo_world: None) -> None:
-    assert file_demo_cases() == 5
+    filed = file_demo_cases()
+    assert filed == len(RECIPES) == 9
     statuses = sorted(Case.objects.values_list("status", flat=True))
     assert statuses == sorted(
-        [
-            Case.Status.SUBMITTED,
-            Case.Status.SUBMITTED,
-            Case.Status.ACCEPTED,
-            Case.Status.SUPPLEMENT_REQUESTED,
-            Case.Status.CONCLUDED,
-        ]
+        [Case.Status.SUBMITTED] * 2
+        + [Case.Status.SUPPLEMENT_REQUESTED] * 2
+        + [Case.Status.ACCEPTED] * 3
+        + [Case.Status.SPECIAL_PROCEDURE, Case.Status.CONCLUDED]
     )
     assert set(Case.objects.values_list("item__department__code", flat=True)) == {"230102-SCJG"}
     assert Case.objects.filter(applicant__username="citizen_demo").exists()
     concluded = Case.objects.get(status=Case.Status.CONCLUDED)
     assert concluded.licence_number
     assert file_demo_cases() == 0
-    assert Case.objects.count() == 5
+    assert Case.objects.count() == 9
+
+
+def test_the_cases_were_filed_in_the_past_through_the_services(demo_world: None) -> None:
+    file_demo_cases()
+    today = shanghai(2026, 11, 24, 9, 30).date()
+    received = [
+        timezone.localtime(at).date() for at in Case.objects.values_list("received_at", flat=True)
+    ]
+    assert all(day < today for day in received)  # built in the past, on working days
+    assert all(get_working_calendar().is_working_day(day) for day in received)
+    steps = TimelineEntry.objects.values_list("event_type", flat=True)
+    assert {"CaseAccepted", "SupplementRequested", "SpecialProcedureStarted"} <= set(steps)
+
+
+def test_every_demo_clerks_queue_shows_every_light_and_a_suspended_case(demo_world: None) -> None:
+    file_demo_cases()
+    for clerk in ("clerk_daoli", "clerk_harbin", "clerk_province"):
+        rows = list(workbench_queue(User.objects.get(username=clerk), QueueFilters()))
+        assert len(rows) == 8, clerk  # every open demo case
+        assert {row.clock.light for row in rows} == {"green", "yellow", "red"}, clerk
+        assert any(row.clock.suspended for row in rows), clerk
+    for row in rows:  # the stored lights are the clock's own on the day of loading
+        case = Case.objects.get(number=row.case.number)
+        assert row.clock.light == case_clock(case).light.value

@@ -186,6 +186,12 @@ def set_calendar_day(*, actor: Any, day: dt.date, is_working: bool, name: str = 
             object_id=day.isoformat(),
             summary=f"{day} set to {'working day' if is_working else 'rest day'} {name}".strip(),
         )
+        # Deadlines that count this day move: whoever stores them recomputes (approvals).
+        publish(
+            "CalendarDayChanged",
+            {"day": day.isoformat(), "is_working": is_working},
+            aggregate=f"calendar:{day.year}",
+        )
     return exception
 
 
