@@ -146,7 +146,7 @@ def through_outbox(events: list[dict[str, Any]]) -> tuple[float, float]:
     from egov.core.events import publish
     from egov.core.models import Event, SubscriberPosition
     from egov.core.outbox import deliver_pending
-    from egov.supervision.collection import SUBSCRIBER
+    from egov.supervision.collection.internal import SUBSCRIBER
     from egov.supervision.models import CaseEvent
 
     last = Event.objects.aggregate(last=Max("id"))["last"] or 0
@@ -174,7 +174,7 @@ def through_outbox(events: list[dict[str, Any]]) -> tuple[float, float]:
 def through_service(events: list[dict[str, Any]]) -> float:
     from django.db import transaction
 
-    from egov.supervision.ingest import ingest_in_transaction
+    from egov.supervision.collection.ingest import ingest_in_transaction
 
     started = time.perf_counter()
     for batch in batches(events):
@@ -321,7 +321,7 @@ Commands: {commands}{hard_break}
 Date: {shown["date"]}{hard_break}
 Machine: {describe_machine()}
 
-Case events taken in by the supervision engine (`egov.supervision.ingest`),
+Case events taken in by the supervision engine (`egov.supervision.collection.ingest`),
 each path with its own new cases from the approvals generator (realistic
 histories over 60 days, every demo department): the batch API
 (`POST /api/v1/supervision/events`, 1,000 events a request, through the

@@ -9,11 +9,11 @@ Migrates an empty database, loads the demo organisations and the demo
 catalogue (every department of the demo chart and its items), takes the
 catalogue's ``ItemPublished`` events into the engine's reference copy, then
 generates a month of cases for the whole province with
-:mod:`egov.supervision.violations` (clean cases by construction, and
+:mod:`egov.supervision.judging.violations` (clean cases by construction, and
 ``--rounds`` rounds of injected violations of every rule, labelled), feeds
-every event through the intake (:mod:`egov.supervision.ingest`: schema,
+every event through the intake (:mod:`egov.supervision.collection.ingest`: schema,
 case numbers, times, projection) and runs every rule
-(:func:`egov.supervision.demo.load_month`). It then compares the findings
+(:func:`egov.supervision.demo.month.load_month`). It then compares the findings
 with the labels: per rule, how many were injected, found, and found that
 were injected (precision = correct / found, recall = correct / injected).
 Goal: every injected violation found, no finding on a clean case.
@@ -35,7 +35,7 @@ from bench.approvals import prepare, setup
 from bench.machine import describe_machine
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-SECTION = "## Supervision rule quality (egov.supervision.rules)"
+SECTION = "## Supervision rule quality (egov.supervision.judging.rules)"
 BREAK = "  "  # a Markdown line break
 
 
@@ -44,10 +44,10 @@ def run(cases: int, rounds: int, seed: int) -> dict:
     from django.utils import timezone
 
     from egov.core.selectors.calendar import get_working_calendar
-    from egov.supervision.demo import item_specs, load_month, publish_pending_items
+    from egov.supervision.demo.month import item_specs, load_month, publish_pending_items
+    from egov.supervision.judging.quality import found_pairs, score
+    from egov.supervision.judging.violations import generate_month
     from egov.supervision.models import Finding
-    from egov.supervision.quality import found_pairs, score
-    from egov.supervision.violations import generate_month
 
     prepare()
     now = timezone.now()

@@ -19,7 +19,7 @@ and ``yellow_on`` from the working-day calendar. Then:
    case, work out its light, save it, and create its time-limit finding if it
    turned red (one transaction, the loop's best case); then those rows are
    reset;
-2. the scan (:func:`egov.supervision.scan.scan`) of all cases, the first of
+2. the scan (:func:`egov.supervision.judging.scan.scan`) of all cases, the first of
    the day (every case judged, findings and alerts written);
 3. the same scan repeated the same day (nothing to change);
 4. the next day's scan (the cases whose light changes);
@@ -275,8 +275,8 @@ def per_case_loop(sample: int, today: dt.date) -> tuple[int, float]:
     from django.db import transaction
     from django.utils import timezone
 
+    from egov.supervision.judging.scan import TIME_RULE
     from egov.supervision.models import Finding, SupervisedCase
-    from egov.supervision.scan import TIME_RULE
 
     began = time.perf_counter()
     judged = 0
@@ -361,7 +361,7 @@ def set_based_like_loop(today: dt.date) -> float:
     from django.db import transaction
     from django.utils import timezone
 
-    from egov.supervision.scan import judge_lights, record_time_findings
+    from egov.supervision.judging.scan import judge_lights, record_time_findings
 
     began = time.perf_counter()
     with transaction.atomic():
@@ -387,8 +387,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
+    from egov.supervision.judging.scan import scan
     from egov.supervision.models import SupervisedCase
-    from egov.supervision.scan import scan
 
     today = timezone.localdate()
     empty_tables()
@@ -483,7 +483,7 @@ Commands: {commands}{hard_break}
 Date: {shown["date"]}{hard_break}
 Machine: {describe_machine()}
 
-The scheduled time-limit judgement (`egov.supervision.scan.scan`) of every
+The scheduled time-limit judgement (`egov.supervision.judging.scan.scan`) of every
 open case (ADR 0050): each light change (green → red, yellow → red, green →
 yellow, and back when a deadline moved) is one UPDATE over a range of a
 partial index on open cases, `(light, deadline)` or `(light, yellow_on)`, so
@@ -496,7 +496,7 @@ promised deadline, past the statutory one) for each case without one, by one
 leaders of each yellow or red case by one more, both only among cases that
 passed a date or were lit since the previous scan (`ScanRun`), every case on
 the first; on PostgreSQL an `ANALYZE` of the three tables first
-(`egov/supervision/scan.py`, `alerts.py`, `rollups.py`). Cases: promised limits
+(`egov/supervision/judging/scan.py`, `alerts.py`, `rollups.py`). Cases: promised limits
 of 5-30 working days, one in twelve accepted longer ago than its limit, 5 %
 suspended, spread over every demo department, 500 handlers, a leader at one
 department in five; written straight into the table (`executemany` on SQLite,

@@ -159,8 +159,8 @@ def with_source(source: str) -> None:
     """Point the statistics the page calls at ``source`` (the roll-ups or the cases)."""
     import functools
 
-    from egov.supervision import statistics as stats
-    from egov.supervision import warning_alerts
+    from egov.supervision.statistics import aggregates as stats
+    from egov.supervision.statistics import warning_alerts
 
     for name in ("grouped_figures", "open_by_light", "department_weeks"):
         original = ORIGINALS.setdefault(name, getattr(stats, name))
@@ -181,9 +181,9 @@ def main() -> None:
     from django.utils import timezone
 
     from bench.machine import describe_machine
-    from egov.supervision import statistics as stats
-    from egov.supervision import warning_alerts
-    from egov.supervision.rollups import rebuild_rollups
+    from egov.supervision.statistics import aggregates as stats
+    from egov.supervision.statistics import warning_alerts
+    from egov.supervision.statistics.rollups import rebuild_rollups
 
     rows = departments()
     loaded = load(args.cases, rows, case_row)

@@ -347,7 +347,7 @@ EGOV_MONITORING_BRUTE_FORCE_MINUTES = int(env("EGOV_MONITORING_BRUTE_FORCE_MINUT
 
 EMAIL_BACKEND = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMS gateway for alerts (dotted path to a class with send(phone, text)); logs by default.
-EGOV_SMS_BACKEND = env("EGOV_SMS_BACKEND", "egov.supervision.notify.LoggingSmsBackend")
+EGOV_SMS_BACKEND = env("EGOV_SMS_BACKEND", "egov.supervision.statistics.notify.LoggingSmsBackend")
 
 # Online applications each account, and each client address, may file (egov.core.ratelimit:
 # "20/h", "100/d", "5/10m" or "off"); counted in the database, shared by every process.

@@ -12,16 +12,16 @@ router = Router(tags=["supervision"])
 
 def add_area_routers() -> None:
     """Areas that keep their endpoints in a module of their own (statistics: S4)."""
-    from egov.supervision.api_statistics import router as statistics_router
+    from egov.supervision.web.api_statistics import router as statistics_router
 
     router.add_router("", statistics_router)
-    from egov.supervision.ingest_api import router as ingest_router
+    from egov.supervision.web.ingest_api import router as ingest_router
 
     router.add_router("", ingest_router)
-    from egov.supervision.api_findings import router as findings_router
+    from egov.supervision.web.api_findings import router as findings_router
 
     router.add_router("", findings_router)
-    from egov.supervision.api_rules import router as rules_router
+    from egov.supervision.web.api_rules import router as rules_router
 
     router.add_router("", rules_router)
 

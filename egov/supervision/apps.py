@@ -17,7 +17,7 @@ class SupervisionConfig(AppConfig):
 
         for action, roles in ACTION_ROLES.items():
             register_action(action, roles)
-        from egov.supervision import collection
+        from egov.supervision.collection import internal as collection
 
         collection.register()  # our approvals' case events and ItemPublished, by the outbox
         register_dashboard_menu()
@@ -66,7 +66,7 @@ def register_rules_and_demo() -> None:
     """The rules page in the menu and the demo month, after the approvals catalogue (S2)."""
     from egov.core.demo import register_demo_loader
     from egov.core.menu import MenuEntry, register_menu_entry
-    from egov.supervision.demo import load_demo_supervision
+    from egov.supervision.demo.month import load_demo_supervision
     from egov.supervision.permissions import VIEW
 
     register_menu_entry(
@@ -78,6 +78,6 @@ def register_rules_and_demo() -> None:
 def register_notices_demo() -> None:
     """Demo notices at each stage, after the demo month (S3)."""
     from egov.core.demo import register_demo_loader
-    from egov.supervision.demo_notices import load_demo_notices
+    from egov.supervision.demo.notices import load_demo_notices
 
     register_demo_loader("supervision.notices", load_demo_notices)

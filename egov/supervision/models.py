@@ -392,7 +392,7 @@ class ScanRun(models.Model):
 # --- Daily roll-ups (ADR 0050) -----------------------------------------------------------
 # The dashboards read these instead of the case table, so their cost follows the
 # number of days × departments × items, not the number of cases. Kept by
-# :mod:`egov.supervision.rollups` (ingest and the scan), rebuilt on demand by
+# :mod:`egov.supervision.statistics.rollups` (ingest and the scan), rebuilt on demand by
 # ``egov rebuild_supervision_rollups``.
 
 

@@ -1,7 +1,7 @@
 """Background tasks of supervision (huey): the time-limit scan of every open case.
 
 Every 15 minutes, and so at 00:05 right after the local day changes, the
-scan judges each open case's light (:func:`egov.supervision.scan.scan`), the
+scan judges each open case's light (:func:`egov.supervision.judging.scan.scan`), the
 department cards are brought up to date, issuers of overdue notices are
 alerted, and pending alerts are sent by e-mail and SMS. Idempotent: a run
 that finds nothing new writes nothing. The same job is ``egov supervision scan``.
@@ -15,7 +15,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from egov.supervision.scan import scheduled_scan
+from egov.supervision.judging.scan import scheduled_scan
 
 SCAN_MINUTES = "5,20,35,50"  # every 15 minutes, the first at 00:05 local time
 
@@ -34,6 +34,6 @@ def send_early_warning_alerts_daily() -> int:
     The same job as ``egov supervision warn``; the alerts it writes are sent
     by the next scan's delivery. Returns how many alerts were new.
     """
-    from egov.supervision.warning_alerts import send_early_warning_alerts
+    from egov.supervision.statistics.warning_alerts import send_early_warning_alerts
 
     return send_early_warning_alerts(actor="system")

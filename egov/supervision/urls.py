@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from egov.supervision import (
+from egov.supervision.web import (
     views_cases,
     views_complaints,
     views_dashboard,

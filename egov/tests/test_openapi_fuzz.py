@@ -29,7 +29,7 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from egov.approvals.services import save_service_item, submit_application
 from egov.approvals.tests.conftest import FOOD_ITEM, FORM, good_files
 from egov.core.testing import make_citizen, make_organisation, named_user
-from egov.supervision import findings
+from egov.supervision.findings import handling as findings
 from egov.supervision.tests.lit_cases import make_finding
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())

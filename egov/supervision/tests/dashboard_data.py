@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from egov.core.testing import make_organisation
 from egov.supervision.models import Finding, Light, ReferenceItem, SupervisedCase
-from egov.supervision.rollups import refresh_rollups_for
+from egov.supervision.statistics.rollups import refresh_rollups_for
 
 NOVEMBER = dt.date(2026, 11, 1)
 PATHS = {

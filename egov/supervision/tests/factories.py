@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 
 from egov.core.calendar import WorkingCalendar
 from egov.core.identifiers import resident_id_with_check_digit
-from egov.supervision.ingest_checks import make_case_number
-from egov.supervision.rules.review import SAMPLED_RULE, is_sampled
+from egov.supervision.collection.ingest_checks import make_case_number
+from egov.supervision.judging.rules.review import SAMPLED_RULE, is_sampled
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "case-events.schema.json"
@@ -357,7 +357,7 @@ def supervised_case(**fields: Any) -> Any:
     """A SupervisedCase row with plausible values (an open case of 道里区市场监管局)."""
     from egov.core.testing import make_organisation
     from egov.supervision.models import SupervisedCase
-    from egov.supervision.rollups import refresh_rollups_for
+    from egov.supervision.statistics.rollups import refresh_rollups_for
 
     organisation = make_organisation(fields.pop("department_code", DEPARTMENT))
     values: dict[str, Any] = {

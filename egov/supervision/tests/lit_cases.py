@@ -14,7 +14,7 @@ from typing import Any
 from egov.core.selectors.calendar import add_working_days
 from egov.core.testing import make_organisation
 from egov.supervision.models import Finding, Light, SupervisedCase
-from egov.supervision.rollups import refresh_rollups_for
+from egov.supervision.statistics.rollups import refresh_rollups_for
 
 _sequence = itertools.count(1)
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from egov.core.calendar import WorkingCalendar
 from egov.core.identifiers import resident_id_with_check_digit
-from egov.supervision.rules import REGISTRY, Hit
-from egov.supervision.rules.facts import CaseFacts, ReferenceFacts, case_facts
+from egov.supervision.judging.rules import REGISTRY, Hit
+from egov.supervision.judging.rules.facts import CaseFacts, ReferenceFacts, case_facts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CALENDAR = WorkingCalendar()
@@ -178,6 +178,6 @@ def hits(code: str, case: CaseFacts, **params: Any) -> list[Hit]:
 
 def all_hits(case: CaseFacts) -> list[Hit]:
     """Every case rule's hits on ``case`` with default parameters."""
-    from egov.supervision.rules import Scope, rules_for
+    from egov.supervision.judging.rules import Scope, rules_for
 
     return [hit for rule in rules_for(Scope.CASE) for hit in rule.run(case)]

@@ -11,16 +11,16 @@ from django.test import override_settings
 from egov.core.models import StaffProfile
 from egov.core.selectors.calendar import add_working_days
 from egov.core.testing import make_staff
-from egov.supervision import notify
-from egov.supervision.alerts import mark_read, my_alerts, unread_count
+from egov.supervision.judging.scan import scan
 from egov.supervision.models import Alert
-from egov.supervision.scan import scan
+from egov.supervision.statistics import notify
+from egov.supervision.statistics.alerts import mark_read, my_alerts, unread_count
 from egov.supervision.tests.lit_cases import open_case
 
 pytestmark = pytest.mark.django_db
 
 ACCEPTED = dt.date(2026, 9, 25)
-MEMORY_SMS = "egov.supervision.notify.MemorySmsBackend"
+MEMORY_SMS = "egov.supervision.statistics.notify.MemorySmsBackend"
 
 
 @pytest.fixture
@@ -95,11 +95,11 @@ def test_alerts_are_sent_by_email_and_sms_once(people: dict) -> None:
     assert len(mail.outbox) == 1
 
 
-@override_settings(EGOV_SMS_BACKEND="egov.supervision.notify.LoggingSmsBackend")
+@override_settings(EGOV_SMS_BACKEND="egov.supervision.statistics.notify.LoggingSmsBackend")
 def test_the_default_sms_gateway_logs(people: dict, caplog: pytest.LogCaptureFixture) -> None:
     case = open_case(accepted_on=ACCEPTED, limit_days=5, handler="clerk_market_wang")
     scan(case.yellow_on)
-    with caplog.at_level("INFO", logger="egov.supervision.notify"):
+    with caplog.at_level("INFO", logger="egov.supervision.statistics.notify"):
         notify.deliver_pending_alerts()
     assert any("13800000001" in record.getMessage() for record in caplog.records)
 

@@ -9,13 +9,13 @@ from django.test import override_settings
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_staff
-from egov.supervision.cards import (
+from egov.supervision.errors import ErrorCode, SupervisionError
+from egov.supervision.findings.cards import (
     card_counts,
     cards_for_organisations,
     issue_department_cards,
     month_period,
 )
-from egov.supervision.errors import ErrorCode, SupervisionError
 from egov.supervision.models import DepartmentCard, Finding, RuleSetting
 from egov.supervision.tests.lit_cases import make_finding
 

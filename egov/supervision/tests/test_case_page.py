@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from egov.core.testing import make_organisation, make_staff, shanghai
-from egov.supervision.ingest import ingest_events
+from egov.supervision.collection.ingest import ingest_events
 from egov.supervision.models import Finding
 from egov.supervision.tests.factories import CaseStory, at
 

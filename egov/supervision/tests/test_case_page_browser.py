@@ -13,7 +13,7 @@ from playwright.sync_api import Browser
 
 from egov.core.services.calendar import seed_official_calendar
 from egov.core.testing import TEST_PASSWORD, make_organisation, shanghai
-from egov.supervision.ingest import ingest_events
+from egov.supervision.collection.ingest import ingest_events
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 
 SCREENSHOT = Path(tempfile.gettempdir()) / "s1-case.png"  # to look at by hand

@@ -25,7 +25,7 @@ from egov.core.events import publish
 from egov.core.identifiers import resident_id_with_check_digit
 from egov.core.outbox import deliver_pending
 from egov.core.testing import make_organisation
-from egov.supervision.collection import SUBSCRIBER, collect, collect_batch
+from egov.supervision.collection.internal import SUBSCRIBER, collect, collect_batch
 from egov.supervision.models import CaseEvent, Finding, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant, new_case_number
 

@@ -6,9 +6,9 @@ import pytest
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_citizen, make_staff
-from egov.supervision import findings
-from egov.supervision.complaints import my_complaints, submit_complaint
 from egov.supervision.errors import ErrorCode, SupervisionError
+from egov.supervision.findings import handling as findings
+from egov.supervision.findings.complaints import my_complaints, submit_complaint
 from egov.supervision.models import Complaint, Finding
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 from egov.supervision.tests.lit_cases import online_case_of, store

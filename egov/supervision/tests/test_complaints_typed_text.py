@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 
 from egov.core.models import AuditEntry, Event
-from egov.supervision.complaints import submit_complaint
 from egov.supervision.errors import ErrorCode, SupervisionError
+from egov.supervision.findings.complaints import submit_complaint
 from egov.supervision.models import Complaint, Finding
 from egov.supervision.tests.lit_cases import online_case_of
 

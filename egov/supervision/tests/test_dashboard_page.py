@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov.core.testing import shanghai
-from egov.supervision.statistics import week_start
+from egov.supervision.statistics.aggregates import week_start
 from egov.supervision.tests.dashboard_data import known_set, rising_department
 
 NOVEMBER = "?month=2026-11"

@@ -9,9 +9,9 @@ from django.test import Client
 
 from egov.core import demo as core_demo
 from egov.core.models import Event, RoleAssignment, User
-from egov.supervision.demo import DEMO_SYSTEM, load_demo_supervision
+from egov.supervision.demo.month import DEMO_SYSTEM, load_demo_supervision
+from egov.supervision.judging.rules import REGISTRY
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem
-from egov.supervision.rules import REGISTRY
 from egov.supervision.tests.factories import item_published
 from egov.supervision.tests.test_quality_small import reference_items
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from egov.core.testing import make_staff
-from egov.supervision.demo_notices import load_demo_notices
+from egov.supervision.demo.notices import load_demo_notices
 from egov.supervision.models import Finding, Light, SupervisedCase, SupervisionNotice
 from egov.supervision.tests.lit_cases import make_finding, open_case
 

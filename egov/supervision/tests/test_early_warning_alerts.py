@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_staff, shanghai
-from egov.supervision import statistics as stats
 from egov.supervision.models import Alert
-from egov.supervision.tests.dashboard_data import decided_in_week, make_case, rising_department
-from egov.supervision.warning import OVERDUE_RATE
-from egov.supervision.warning_alerts import (
+from egov.supervision.statistics import aggregates as stats
+from egov.supervision.statistics.warning import OVERDUE_RATE
+from egov.supervision.statistics.warning_alerts import (
     KIND_EARLY_WARNING,
     department_warnings,
     send_early_warning_alerts,
 )
+from egov.supervision.tests.dashboard_data import decided_in_week, make_case, rising_department
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday: the week in progress began on the 23rd
 THIS_MONDAY = dt.date(2026, 11, 23)

@@ -8,14 +8,14 @@ import pytest
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_staff
-from egov.supervision.evaluation import (
+from egov.supervision.judging.evaluation import (
     Target,
     evaluate_case,
     fingerprint,
     record_hits,
 )
+from egov.supervision.judging.rules import Hit
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem, RuleSetting
-from egov.supervision.rules import Hit
 from egov.supervision.tests.factories import (
     ITEM,
     CaseStory,

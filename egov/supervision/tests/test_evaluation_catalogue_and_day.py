@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov.core.testing import make_organisation
-from egov.supervision.evaluation import (
+from egov.supervision.judging.evaluation import (
     evaluate_cases,
     evaluate_catalogue,
     evaluate_department_day,

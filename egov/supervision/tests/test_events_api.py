@@ -10,7 +10,7 @@ from django.test import Client
 
 from egov.core.services.apikeys import issue_api_key, register_external_system
 from egov.core.testing import make_organisation
-from egov.supervision.ingest import MAX_BATCH
+from egov.supervision.collection.ingest import MAX_BATCH
 from egov.supervision.models import CaseEvent, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at
 

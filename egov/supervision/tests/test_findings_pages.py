@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from egov.core.testing import make_staff
-from egov.supervision import findings
+from egov.supervision.findings import handling as findings
 from egov.supervision.models import Alert, Finding, SupervisionNotice
 from egov.supervision.tests.lit_cases import make_finding
 

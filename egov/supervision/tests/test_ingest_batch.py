@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from egov.core.testing import make_organisation
-from egov.supervision.ingest import ingest_events
+from egov.supervision.collection.ingest import ingest_events
 from egov.supervision.models import CaseEvent, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.iso7064 import mod_11_2
 
-from egov.supervision.ingest_checks import (
+from egov.supervision.collection.ingest_checks import (
     CaseNumber,
     check_character,
     check_times,

@@ -14,7 +14,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from egov.core.testing import make_organisation
-from egov.supervision.ingest import ingest_events
+from egov.supervision.collection.ingest import ingest_events
 from egov.supervision.models import CaseEvent, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at
 

@@ -13,8 +13,8 @@ import copy
 import pytest
 
 from egov.core.testing import make_organisation
-from egov.supervision.ingest import ingest_events
-from egov.supervision.ingest_checks import check_characters
+from egov.supervision.collection.ingest import ingest_events
+from egov.supervision.collection.ingest_checks import check_characters
 from egov.supervision.models import CaseEvent
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 

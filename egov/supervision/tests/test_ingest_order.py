@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from egov.core.testing import make_organisation
-from egov.supervision.ingest import ingest_events
+from egov.supervision.collection.ingest import ingest_events
 from egov.supervision.models import CaseEvent, Finding, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 

@@ -9,7 +9,7 @@ from egov.core.events import publish
 from egov.core.models import Event
 from egov.core.outbox import deliver_pending
 from egov.core.testing import make_organisation
-from egov.supervision.collection import EVENT_TYPES, SUBSCRIBER, collect
+from egov.supervision.collection.internal import EVENT_TYPES, SUBSCRIBER, collect
 from egov.supervision.models import CaseEvent, ReferenceItem, SupervisedCase
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant, item_published
 

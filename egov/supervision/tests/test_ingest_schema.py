@@ -10,7 +10,7 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egov.supervision.ingest import SCHEMA_PATH, validator
+from egov.supervision.collection.ingest import SCHEMA_PATH, validator
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant, item_published
 
 DOCS_SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "case-events.schema.json"

@@ -13,7 +13,7 @@ from egov.core import subscribers
 from egov.core.demo import load_demo_organisations
 from egov.core.models import Event
 from egov.core.outbox import deliver_pending
-from egov.supervision.collection import EVENT_TYPES, SUBSCRIBER, collect
+from egov.supervision.collection.internal import EVENT_TYPES, SUBSCRIBER, collect
 from egov.supervision.models import CaseEvent, ReferenceItem
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.test import Client
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_staff
-from egov.supervision import findings
 from egov.supervision.errors import ErrorCode, SupervisionError
+from egov.supervision.findings import handling as findings
 from egov.supervision.models import Finding, SupervisionNotice
 from egov.supervision.tests.lit_cases import make_finding
 

@@ -9,8 +9,8 @@ import pytest
 from egov.core.models import AuditEntry, Event
 from egov.core.selectors.calendar import add_working_days
 from egov.core.testing import make_staff, shanghai
-from egov.supervision import findings
 from egov.supervision.errors import ErrorCode, SupervisionError
+from egov.supervision.findings import handling as findings
 from egov.supervision.models import Finding, SupervisionNotice
 from egov.supervision.tests.lit_cases import make_finding
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from egov.core.calendar import WorkingCalendar, official_exception_days
-from egov.supervision.projection import Thresholds, project
+from egov.supervision.collection.projection import Thresholds, project
 from egov.supervision.tests.factories import CaseStory, at
 
 CALENDAR = WorkingCalendar(

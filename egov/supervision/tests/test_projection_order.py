@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bench import approvals as approvals_bench
 from egov.core.calendar import WorkingCalendar, official_exception_days
-from egov.supervision.projection import ordered, project
+from egov.supervision.collection.projection import ordered, project
 from egov.supervision.tests.factories import CaseStory, at
 
 CALENDAR = WorkingCalendar(

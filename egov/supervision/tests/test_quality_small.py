@@ -14,11 +14,11 @@ import pytest
 
 from egov.core.selectors.calendar import get_working_calendar
 from egov.core.testing import make_organisation, shanghai
-from egov.supervision.demo import item_specs, load_month
+from egov.supervision.demo.month import item_specs, load_month
+from egov.supervision.judging.quality import found_pairs, score
+from egov.supervision.judging.rules import REGISTRY
+from egov.supervision.judging.violations import generate_month
 from egov.supervision.models import CaseEvent, Finding, ReferenceItem
-from egov.supervision.quality import found_pairs, score
-from egov.supervision.rules import REGISTRY
-from egov.supervision.violations import generate_month
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ import pytest
 
 from egov.core.selectors.calendar import add_working_days
 from egov.core.testing import make_organisation
-from egov.supervision import statistics as stats
-from egov.supervision.ingest import ingest_events
+from egov.supervision.collection.ingest import ingest_events
+from egov.supervision.judging.scan import scan
 from egov.supervision.models import Light, OpenLightCount, ReceivedDay, SupervisedCase
-from egov.supervision.rollups import rebuild_rollups, refresh_rollups_for
-from egov.supervision.scan import scan
+from egov.supervision.statistics import aggregates as stats
+from egov.supervision.statistics.rollups import rebuild_rollups, refresh_rollups_for
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ import pytest
 
 from egov.core.models import AuditEntry, Event
 from egov.supervision.errors import ErrorCode, SupervisionError
+from egov.supervision.judging.rule_settings import change_rule_setting
+from egov.supervision.judging.rules import REGISTRY
 from egov.supervision.models import RuleSetting
-from egov.supervision.rule_settings import change_rule_setting
-from egov.supervision.rules import REGISTRY
 
 pytestmark = pytest.mark.django_db
 

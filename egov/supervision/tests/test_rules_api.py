@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from egov.core.testing import make_organisation
+from egov.supervision.judging.rules import REGISTRY
 from egov.supervision.models import RuleSetting
-from egov.supervision.rules import REGISTRY
 
 pytestmark = pytest.mark.django_db
 

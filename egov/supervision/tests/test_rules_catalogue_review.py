@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from egov.supervision.rules import REGISTRY, Scope, rules_for
-from egov.supervision.rules.base import CATEGORIES, check_parameters, merge_parameters
-from egov.supervision.rules.catalogue import (
+from egov.supervision.judging.rules import REGISTRY, Scope, rules_for
+from egov.supervision.judging.rules.base import CATEGORIES, check_parameters, merge_parameters
+from egov.supervision.judging.rules.catalogue import (
     FEE_WITHOUT_BASIS,
     NO_LEGAL_BASIS,
     PROMISED_OVER_STATUTORY,
 )
-from egov.supervision.rules.facts import ReferenceFacts
-from egov.supervision.rules.review import SAMPLED, is_sampled
+from egov.supervision.judging.rules.facts import ReferenceFacts
+from egov.supervision.judging.rules.review import SAMPLED, is_sampled
 from egov.supervision.tests.rule_history import clean_events, facts, hits
 
 

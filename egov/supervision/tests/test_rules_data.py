@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from egov.core.identifiers import credit_code_with_check_digit, resident_id_with_check_digit
-from egov.supervision.rules.data import (
+from egov.supervision.judging.rules.data import (
     APPLICANT_INCONSISTENT,
     DUPLICATE_APPLICATION,
     IDENTIFIER_INVALID,
     MATERIALS_MISSING,
     REFERENCE_MISMATCH,
 )
-from egov.supervision.rules.facts import RelatedCase
+from egov.supervision.judging.rules.facts import RelatedCase
 from egov.supervision.tests.rule_history import (
     ITEM,
     MATERIALS,

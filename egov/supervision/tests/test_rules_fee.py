@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov.supervision.rules.fee import (
+from egov.supervision.judging.rules.fee import (
     FREE_ITEM,
     NOT_IN_CATALOGUE,
     ON_UNACCEPTED,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from egov.supervision.rules import REGISTRY
-from egov.supervision.rules.facts import Closure, DepartmentDayFacts, parse_instant
-from egov.supervision.rules.irregular import (
+from egov.supervision.judging.rules import REGISTRY
+from egov.supervision.judging.rules.facts import Closure, DepartmentDayFacts, parse_instant
+from egov.supervision.judging.rules.irregular import (
     DECIDER_WITHOUT_ROLE,
     NIGHT_CLOSURES,
     NO_DECISION_DOCUMENT,

@@ -7,8 +7,8 @@ from django.test import Client
 
 from egov.core.models import AuditEntry, Event
 from egov.core.testing import make_organisation
+from egov.supervision.judging.rules import REGISTRY
 from egov.supervision.models import RuleSetting
-from egov.supervision.rules import REGISTRY
 
 pytestmark = pytest.mark.django_db
 URL = "/supervision/rules/"

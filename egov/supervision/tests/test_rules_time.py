@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov.supervision.rules.time import (
+from egov.supervision.judging.rules.time import (
     ACCEPTANCE_LATE,
     CLAIM_MISMATCH,
     PROMISED_OVERDUE,

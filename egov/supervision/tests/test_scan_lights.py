@@ -8,10 +8,10 @@ import pytest
 
 from egov.core.models import AuditEntry, Event
 from egov.core.selectors.calendar import add_working_days, is_working_day
+from egov.supervision.judging.rules import REGISTRY
+from egov.supervision.judging.rules.time import STATUTORY_OVERDUE
+from egov.supervision.judging.scan import TIME_RULE, scan
 from egov.supervision.models import Finding, Light, RuleSetting, SupervisedCase
-from egov.supervision.rules import REGISTRY
-from egov.supervision.rules.time import STATUTORY_OVERDUE
-from egov.supervision.scan import TIME_RULE, scan
 from egov.supervision.tests.lit_cases import open_case, snapshot
 
 pytestmark = pytest.mark.django_db

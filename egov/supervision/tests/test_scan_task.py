@@ -10,9 +10,9 @@ from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
 from egov.core.testing import make_staff, shanghai
-from egov.supervision import findings
+from egov.supervision.findings import handling as findings
+from egov.supervision.judging.scan import scheduled_scan
 from egov.supervision.models import Alert, DepartmentCard, Finding, Light, SupervisedCase
-from egov.supervision.scan import scheduled_scan
 from egov.supervision.tasks import scan_open_cases_periodically
 from egov.supervision.tests.lit_cases import make_finding, open_case
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov.supervision import statistics as stats
 from egov.supervision.models import SupervisedCase
-from egov.supervision.rollups import refresh_rollups_for
+from egov.supervision.statistics import aggregates as stats
+from egov.supervision.statistics.rollups import refresh_rollups_for
 from egov.supervision.tests.dashboard_data import at, known_set, make_case
 
 NOVEMBER = stats.month_period(2026, 11)

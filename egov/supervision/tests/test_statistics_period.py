@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from egov.supervision.statistics import PeriodError, month_period, parse_period
+from egov.supervision.statistics.aggregates import PeriodError, month_period, parse_period
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -47,7 +47,7 @@ def test_bad_periods_name_the_field(kwargs, field):
 
 
 def test_the_period_ends_before_the_next_midnight(db, supervisor_province):
-    from egov.supervision import statistics as stats
+    from egov.supervision.statistics import aggregates as stats
     from egov.supervision.tests.dashboard_data import at, make_case
 
     make_case("230102-SCJG", received=at(30, 11, 23))  # 23:00 on the last day

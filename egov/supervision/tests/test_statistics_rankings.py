@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov.supervision.statistics import Figures, rank
+from egov.supervision.statistics.aggregates import Figures, rank
 
 
 def row(key: str, judged: int, on_time: int, received: int = 0, findings: int = 0) -> Figures:

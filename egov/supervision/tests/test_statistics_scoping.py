@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov.supervision import statistics as stats
+from egov.supervision.statistics import aggregates as stats
 from egov.supervision.tests.dashboard_data import known_set
 
 NOVEMBER = stats.month_period(2026, 11)

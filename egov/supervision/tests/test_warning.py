@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from egov.supervision.warning import (
+from egov.supervision.statistics.warning import (
     DURATION,
     OVERDUE_RATE,
     WarningSettings,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from egov.supervision.rollups import rebuild_rollups
+from egov.supervision.statistics.rollups import rebuild_rollups
 
 
 class Command(BaseCommand):

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from egov.supervision.ingest import MAX_BATCH, IngestReport, ingest_events
+from egov.supervision.collection.ingest import MAX_BATCH, IngestReport, ingest_events
 from egov.supervision.models import Source
 
 ACTOR = "supervision-import"
@@ -212,12 +212,12 @@ def add_rebuild(parser: CommandParser) -> None:
 
 
 def run_rebuild(command: BaseCommand, options: dict[str, Any]) -> None:
-    from egov.supervision.models import CaseEvent
-    from egov.supervision.projection_store import (
+    from egov.supervision.collection.projection_store import (
         all_case_numbers,
         rebuild_cases,
         rebuild_reference_items,
     )
+    from egov.supervision.models import CaseEvent
 
     number = options.get("case_number")
     if number and not CaseEvent.objects.filter(case_number=number).exists():
@@ -227,7 +227,7 @@ def run_rebuild(command: BaseCommand, options: dict[str, Any]) -> None:
     items = 0 if number else rebuild_reference_items()
     findings = 0
     if options.get("evaluate"):
-        from egov.supervision.evaluation import evaluate_cases
+        from egov.supervision.judging.evaluation import evaluate_cases
 
         for start in range(0, len(numbers), MAX_BATCH):
             findings += len(evaluate_cases(case_numbers=numbers[start : start + MAX_BATCH]))
@@ -247,7 +247,7 @@ def add_scan(parser: CommandParser) -> None:
 def run_scan(command: BaseCommand, options: dict[str, Any]) -> None:
     import datetime as dt
 
-    from egov.supervision.scan import scheduled_scan
+    from egov.supervision.judging.scan import scheduled_scan
 
     day = None
     if options.get("date"):
@@ -276,7 +276,7 @@ def add_warn(parser: CommandParser) -> None:
 def run_warn(command: BaseCommand, options: dict[str, Any]) -> None:
     import datetime as dt
 
-    from egov.supervision.warning_alerts import send_early_warning_alerts
+    from egov.supervision.statistics.warning_alerts import send_early_warning_alerts
 
     day = None
     if options.get("date"):
@@ -298,8 +298,8 @@ def add_evaluate(parser: CommandParser) -> None:
 
 def run_evaluate(command: BaseCommand, options: dict[str, Any]) -> None:
     """Run every enabled rule again (after a rule setting changed): cases, catalogue, nights."""
-    from egov.supervision.evaluation import evaluate_cases, evaluate_catalogue
-    from egov.supervision.projection_store import all_case_numbers
+    from egov.supervision.collection.projection_store import all_case_numbers
+    from egov.supervision.judging.evaluation import evaluate_cases, evaluate_catalogue
 
     number = options.get("case_number")
     numbers = [number] if number else all_case_numbers()

@@ -1,0 +1,1 @@
+"""Collecting case events (办件数据采集): intake, checks, storage, each case's projection."""

@@ -1,0 +1,1 @@
+"""What comes of a judgement (发现处置): findings, notices, complaints, department cards."""
