@@ -598,36 +598,11 @@ class WeeksSince(Func):
     """
 
     output_field = IntegerField()
+    postgresql_template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 604800)::integer"
 
-    def __init__(self, column: str, start: dt.datetime) -> None:
-        super().__init__(F(column), Value(start, output_field=DateTimeField()))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST((julianday(%(expressions)s)) / 7 AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 604800)::integer",
-            arg_joiner=" - ",
-            **extra,
-        )
-
-
-class WeeksSinceDay(Func):
-    """Whole weeks from the date ``start`` to a date column (0 in the first week), in SQL."""
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, start: dt.date) -> None:
-        super().__init__(F(column), Value(start, output_field=DateField()))
+    def __init__(self, column: str, start: dt.datetime | dt.date) -> None:
+        start_type = DateTimeField() if isinstance(start, dt.datetime) else DateField()
+        super().__init__(F(column), Value(start, output_field=start_type))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
@@ -640,8 +615,14 @@ class WeeksSinceDay(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
-            compiler, connection, template="((%(expressions)s) / 7)", arg_joiner=" - ", **extra
+            compiler, connection, template=self.postgresql_template, arg_joiner=" - ", **extra
         )
+
+
+class WeeksSinceDay(WeeksSince):
+    """Whole weeks from the date ``start`` to a date column; PostgreSQL subtracts dates to days."""
+
+    postgresql_template = "((%(expressions)s) / 7)"
 
 
 def rolled_weeks(scope: ViewScope, start: dt.date) -> QuerySet:
