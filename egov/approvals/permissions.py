@@ -41,3 +41,22 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     RECORD_FEE: (CLERK,),
     MANAGE_CATALOGUE: (LEADER,),
 }
+
+# The permission each workflow action's service checks (by the action's name in
+# ``egov.approvals.workflow.Action``). The case page offers a member of staff
+# only the actions it would allow; withdrawal is the applicant's own.
+ACTION_PERMISSIONS: dict[str, str] = {
+    "accept": ACCEPT,
+    "refuse": REFUSE,
+    "request_supplement": REQUEST_SUPPLEMENT,
+    "receive_supplement": RECEIVE_SUPPLEMENT,
+    "start_special_procedure": SPECIAL_PROCEDURE,
+    "end_special_procedure": SPECIAL_PROCEDURE,
+    "extend": APPROVE_EXTENSION,
+    "approve": DECIDE,
+    "deny": DECIDE,
+    "conclude": CONCLUDE,
+    "deliver": DELIVER,
+    "terminate": TERMINATE,
+    "record_fee": RECORD_FEE,
+}

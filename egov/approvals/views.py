@@ -135,6 +135,12 @@ def action_stages(actions: list[str], *, is_staff: bool, has_fees: bool) -> list
     return [group for group in groups if group["actions"]]
 
 
+def staff_may(user: Any, action: str, case: Case) -> bool:
+    """Whether this member of staff may take the action on the case (the service's own check)."""
+    permission = permissions.ACTION_PERMISSIONS.get(action)
+    return permission is not None and may(user, permission, case)
+
+
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A case page (办件详情): timeline, materials, fees, clock and the allowed next actions."""
@@ -143,9 +149,10 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     except ApprovalError:
         raise Http404 from None
     is_staff = getattr(request.user, "kind", None) == User.Kind.STAFF
-    stages = action_stages(
-        selectors.next_actions(case), is_staff=is_staff, has_fees=bool(case.item.fees)
-    )
+    actions = selectors.next_actions(case)
+    if is_staff:
+        actions = [a for a in actions if staff_may(request.user, a, case)]
+    stages = action_stages(actions, is_staff=is_staff, has_fees=bool(case.item.fees))
     context = {
         "case": case,
         "clock": selectors.case_clock(case),

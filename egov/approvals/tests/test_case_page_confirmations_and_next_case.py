@@ -107,8 +107,27 @@ def test_the_light_and_deadline_stand_at_the_top(three_cases, clerk_daoli):
 def test_the_actions_stand_by_stage_and_the_first_field_has_the_focus(three_cases, clerk_daoli):
     page = signed_in(clerk_daoli).get(f"/approvals/cases/{three_cases[0].number}/").content
     actions = page.decode().split('id="actions"')[1]
-    assert actions.index("<h3>受理</h3>") < actions.index("<h3>撤回与终止</h3>")
+    assert actions.index("<h3>受理</h3>") < actions.index("不予受理")
     assert "<h3>决定</h3>" not in actions  # nothing to decide before acceptance
     assert actions.count("autofocus") == 1
     assert '<input name="note" autofocus>' in actions  # the acceptance note comes first
     assert "撤回申请" not in actions  # the applicant's action is not the clerk's
+
+
+def test_only_the_actions_the_user_may_take_are_offered(three_cases, clerk_daoli, leader_daoli):
+    url = f"/approvals/cases/{three_cases[0].number}/"
+    clerk = signed_in(clerk_daoli).get(url).content.decode().split('id="actions"')[1]
+    leader = signed_in(leader_daoli).get(url).content.decode().split('id="actions"')[1]
+    assert "/terminate/" not in clerk  # 终止办理 is the leader's (the service refuses a clerk)
+    assert "<h3>撤回与终止</h3>" not in clerk
+    assert "/accept/" in clerk
+    assert "/terminate/" in leader
+    assert "/accept/" not in leader  # 受理 is the clerk's
+
+
+def test_every_staff_action_names_the_permission_its_service_checks():
+    from egov.approvals.permissions import ACTION_PERMISSIONS, ACTION_ROLES
+    from egov.approvals.workflow import Action
+
+    assert set(ACTION_PERMISSIONS) == {a.value for a in Action} - {"withdraw"}
+    assert set(ACTION_PERMISSIONS.values()) <= set(ACTION_ROLES)
