@@ -38,7 +38,7 @@ def test_the_queue_lists_my_open_cases_most_urgent_first(
     assert response.status_code == 200
     text = response.content.decode()
     assert text.index(old.number) < text.index(fresh.number)
-    assert "超期" in text
+    assert '<span class="status alarm" title="red">超期</span>' in text  # red, not greyed out
     red_only = signed_in(clerk_daoli).get("/approvals/", {"light": "red"}).content.decode()
     assert old.number in red_only
     assert fresh.number not in red_only
