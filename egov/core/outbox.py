@@ -307,23 +307,6 @@ def deliver_batch(
     report.deferred += len(waiting)
 
 
-def deliver_one(
-    subscriber: Subscriber,
-    event: Event,
-    *,
-    position: int,
-    blocked: set[str],
-    now: datetime,
-    report: SubscriberReport,
-) -> bool:
-    """Handle one new event in its own transaction. False if the race was lost."""
-    with transaction.atomic():
-        if not claim(subscriber.name, position=position, until=event.pk):
-            return False
-        deliver_batch(subscriber, [event], blocked=blocked, now=now, report=report)
-    return True
-
-
 @dataclass(frozen=True)
 class Batch:
     """The wanted events after a position, and how far reading them has seen."""

@@ -1,40 +1,21 @@
 """Two workers never deliver the same subscriber at once.
 
 PostgreSQL: a worker holding a subscriber's advisory lock makes another skip
-it. Both databases: a worker whose position is stale (another worker moved it)
-stops before calling the handler, because advancing is a compare-and-set.
+it. A worker whose position went stale (another worker moved it) stops before
+calling any handler: test_outbox_batch_concurrent_workers.py, on both databases.
 """
 
 import threading
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from egov.core import subscribers
 from egov.core.events import publish
-from egov.core.models import Delivery, Event, SubscriberPosition
-from egov.core.outbox import SubscriberReport, deliver_one, deliver_pending, subscriber_lock_key
+from egov.core.models import Event
+from egov.core.outbox import deliver_pending, subscriber_lock_key
 
 pytestmark = pytest.mark.django_db
-
-
-def test_a_stale_position_stops_the_worker_before_the_handler() -> None:
-    first = publish("CaseAccepted", {"n": 1}, aggregate="HL-1")
-    second = publish("CaseAccepted", {"n": 2}, aggregate="HL-1")
-    seen: list[Event] = []
-    entry = subscribers.as_subscriber("warehouse", seen.append)
-    SubscriberPosition.objects.create(subscriber="warehouse", last_event_id=first.pk)
-    report = SubscriberReport("warehouse")
-    # This worker read position 0 before another worker handled the first event.
-    # Clock read on purpose: an offset from the code's own now, true on any date.
-    advanced = deliver_one(
-        entry, second, position=0, blocked=set(), now=timezone.now(), report=report
-    )
-    assert advanced is False
-    assert seen == []
-    assert SubscriberPosition.objects.get(subscriber="warehouse").last_event_id == first.pk
-    assert Delivery.objects.count() == 0
 
 
 def hold_lock(key: int, held: threading.Event, release: threading.Event) -> None:
