@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("trust/", include("egov.trust.urls")),
+    path("tsa", include("egov.trust.tsa.urls")),  # RFC 3161 time-stamp authority
     path("approvals/", include("egov.approvals.urls")),
     path("supervision/", include("egov.supervision.urls")),
     path("backup/", include("egov.backup.urls")),

@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     WRONG_PASSWORD = "wrong_password"  # noqa: S105 - an error code, not a secret
     ALREADY_DELIVERED = "already_delivered"
     TOO_LARGE = "too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
 
 class TrustError(ValueError):

@@ -66,6 +66,7 @@ class Certificate(models.Model):
         ORG_SEAL = "org-seal", _("机构印章证书")
         SERVER = "server", _("服务器证书")
         SYSTEM = "system", _("系统证书")
+        TIME_STAMPING = "time-stamping", _("时间戳服务证书")
 
     class Status(models.TextChoices):
         GOOD = "good", _("有效")
@@ -264,3 +265,36 @@ class CertificateApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+
+class TimeStampingUnit(models.Model):
+    """Our time-stamping unit (时间戳服务单元, RFC 3161 TSA) of one suite.
+
+    Its certificate is a ``time-stamping`` certificate from our issuing CA. The
+    TSA signs unattended, so its private key cannot wait for the CA
+    passphrase: it is kept sealed (AEAD) under a key derived from the server's
+    secret key, as the RA keeps generated keys (ADR 0016, ADR 0063). A new unit
+    retires the old one, which stays on record for the tokens it signed.
+    """
+
+    suite = models.CharField(_("密码套件"), max_length=8, choices=Suite.choices)
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="time_stamping_unit"
+    )
+    sealed_private_key = models.BinaryField(_("加密私钥"), editable=False)
+    is_active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("时间戳服务单元")
+        verbose_name_plural = _("时间戳服务单元")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suite"],
+                condition=models.Q(is_active=True),
+                name="trust_one_active_tsa_per_suite",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"TSA {self.certificate.subject} ({self.suite})"

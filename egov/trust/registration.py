@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import pem
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -162,12 +159,7 @@ def applicant_of(user: Any, kind: str) -> Applicant:
 
 def _wrap_key(crypto: CryptoSuite) -> bytes:
     """A key for sealing stored private keys, derived from the server's secret key."""
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=crypto.symmetric_key_size,
-        salt=None,
-        info=KEY_WRAP_INFO + crypto.name.encode(),
-    ).derive(settings.SECRET_KEY.encode("utf-8"))
+    return services.server_wrap_key(crypto, KEY_WRAP_INFO)
 
 
 def check_password(password: Any, field: str = "pkcs12_password") -> str:

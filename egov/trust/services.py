@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,6 +69,19 @@ def crypto_suite(suite_name: str) -> CryptoSuite:
         return suite(suite_name)
     except CryptoError:
         raise invalid("suite", f"unknown suite {suite_name!r}; choose sm or intl") from None
+
+
+def server_wrap_key(crypto: CryptoSuite, purpose: bytes) -> bytes:
+    """A key for sealing stored private keys, derived (HKDF) from the server's secret key.
+
+    ``purpose`` keeps the keys of different uses apart (RA-generated keys, the TSA key).
+    """
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=crypto.symmetric_key_size,
+        salt=None,
+        info=purpose + crypto.name.encode(),
+    ).derive(settings.SECRET_KEY.encode("utf-8"))
 
 
 def passphrase_bytes(passphrase: bytes | str | None, *, minimum: int = 1) -> bytes:

@@ -97,7 +97,11 @@ def end_entity_extensions(
     result = [
         extension("basic_constraints", {"ca": False}, critical=True),
         extension("key_usage", set(chosen.key_usage), critical=True),
-        extension("extended_key_usage", list(chosen.extended_key_usage)),
+        extension(
+            "extended_key_usage",
+            list(chosen.extended_key_usage),
+            critical=chosen.critical_extended_key_usage,
+        ),
         extension("key_identifier", key_identifier(crypto, public_key_der)),
         extension(
             "authority_key_identifier",

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     ORG_SEAL = "org-seal"  # 机构(电子印章)证书
     SERVER = "server"  # 服务器证书
     SYSTEM = "system"  # 系统(应用)证书
+    TIME_STAMPING = "time-stamping"  # 时间戳服务证书 (RFC 3161 TSA)
 
 
 POLICY_ARC = "2.25.337548792625089275527553428453032300720"
@@ -32,7 +33,10 @@ POLICY_OIDS: dict[Kind, str] = {
     Kind.ORG_SEAL: f"{POLICY_ARC}.1.2",
     Kind.SERVER: f"{POLICY_ARC}.1.3",
     Kind.SYSTEM: f"{POLICY_ARC}.1.4",
+    Kind.TIME_STAMPING: f"{POLICY_ARC}.1.5",
 }
+TSA_POLICY = f"{POLICY_ARC}.2.1"
+"""The policy under which our TSA issues time-stamp tokens (TSTInfo.policy, RFC 3161 2.4.2)."""
 
 DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"
 """id-kp-documentSigning (RFC 9336): the extended key usage of organisation seals."""
@@ -47,6 +51,7 @@ class Profile:
     key_usage: frozenset[str]
     extended_key_usage: tuple[str, ...]
     needs_network_name: bool = False
+    critical_extended_key_usage: bool = False
 
 
 _SIGNING = frozenset({"digital_signature", "non_repudiation"})
@@ -59,6 +64,9 @@ _PROFILES: dict[Kind, Profile] = {
         needs_network_name=True,
     ),
     Kind.SYSTEM: Profile(frozenset({"digital_signature"}), ("client_auth", "server_auth")),
+    # RFC 3161 2.3: the TSA's certificate has id-kp-timeStamping as its only
+    # extended key usage, marked critical.
+    Kind.TIME_STAMPING: Profile(_SIGNING, ("time_stamping",), critical_extended_key_usage=True),
 }
 
 DEFAULT_DAYS: dict[str, int] = {
@@ -68,6 +76,7 @@ DEFAULT_DAYS: dict[str, int] = {
     Kind.ORG_SEAL: 3 * 365,
     Kind.SERVER: 365,
     Kind.SYSTEM: 2 * 365,
+    Kind.TIME_STAMPING: 5 * 365,
 }
 MAX_END_ENTITY_DAYS = 5 * 365
 

@@ -113,3 +113,19 @@ def passphrase_file(tmp_path: Path) -> Path:
     path = tmp_path / "ca-passphrase"
     path.write_text(PASSPHRASE + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def tsa_intl(ca_intl: CertificateAuthority):
+    """The international-suite time-stamping unit, certified by ``ca_intl``."""
+    from egov.trust.tsa.services import set_up_time_stamping
+
+    return set_up_time_stamping(actor="ca-officer", suite_name="intl", passphrase=PASSPHRASE)
+
+
+@pytest.fixture
+def tsa_sm(ca_sm: CertificateAuthority):
+    """The national-suite time-stamping unit, certified by ``ca_sm``."""
+    from egov.trust.tsa.services import set_up_time_stamping
+
+    return set_up_time_stamping(actor="ca-officer", suite_name="sm", passphrase=PASSPHRASE)

@@ -5,6 +5,7 @@
     egov ca issue --kind server --csr req.pem [--san dns:...] --out DIR
     egov ca revoke SERIAL --reason keyCompromise [--invalidity-date 2026-11-20T08:00+08:00]
     egov ca crl [--suite sm]
+    egov ca tsa [--suite sm|intl] [--subject "CN=..."]   (time-stamp authority, RFC 3161)
     egov ca status SERIAL
     egov ca verify cert.pem
 
@@ -31,6 +32,7 @@ from egov.trust.errors import TrustError, invalid
 from egov.trust.models import Certificate
 from egov.trust.pki.certificates import normalise_serial
 from egov.trust.pki.profiles import Kind, Reason, reason_of
+from egov.trust.tsa.services import DEFAULT_TSA_SUBJECT, set_up_time_stamping
 
 OUTPUT_FILES = ("key.pem", "cert.pem", "chain.pem")
 
@@ -83,7 +85,7 @@ def prepare_out(directory: str, *, with_key: bool) -> Path:
 
 
 class Command(BaseCommand):
-    help = "Certificate authority: init, issue, revoke, crl, status, verify (证书认证机构)"
+    help = "Certificate authority: init, issue, revoke, crl, tsa, status, verify (证书认证机构)"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
@@ -105,6 +107,11 @@ class Command(BaseCommand):
         crl = commands.add_parser("crl", help="sign and publish a fresh CRL")
         crl.add_argument("--suite", default="sm")
         add_passphrase(crl)
+        tsa = commands.add_parser("tsa", help="set up the time-stamp authority of a suite")
+        tsa.add_argument("--suite", default="sm", help="sm (default) or intl")
+        tsa.add_argument("--subject", default=DEFAULT_TSA_SUBJECT)
+        tsa.add_argument("--days", type=int)
+        add_passphrase(tsa)
         commands.add_parser("status", help="a certificate's status").add_argument("serial")
         commands.add_parser("verify", help="check a certificate against our CA").add_argument(
             "certificate"
@@ -121,6 +128,20 @@ class Command(BaseCommand):
         if options.get("passphrase_file"):
             return services.read_passphrase_file(options["passphrase_file"])
         return services.passphrase_from_environment()
+
+    def handle_tsa(self, options: dict[str, Any]) -> None:
+        unit = set_up_time_stamping(
+            actor=command_actor(),
+            suite_name=options["suite"],
+            passphrase=self.passphrase(options),
+            subject=options["subject"],
+            days=options["days"],
+        )
+        certificate = unit.certificate
+        self.stdout.write(
+            f"time-stamping unit {certificate.subject} ({unit.suite}) serial {certificate.serial}, "
+            f"valid until {certificate.not_after:%Y-%m-%d}; POST /tsa answers with it"
+        )
 
     def handle_init(self, options: dict[str, Any]) -> None:
         root, issuing = services.initialise_ca(

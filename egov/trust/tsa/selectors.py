@@ -1,0 +1,36 @@
+"""Reads of the time-stamping part: verify a logged entry (验证日志条目的时间戳)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from egov.trust.crypto import suite
+from egov.trust.tsa.evidence import verify_entry
+from egov.trust.tsa.merkle import InclusionProof
+from egov.trust.tsa.protocol import VerifiedToken
+from egov.trust.tsa.services import trusted_certificates
+
+
+def verify_inclusion(
+    *,
+    entry_digest: bytes,
+    proof: InclusionProof,
+    root: bytes,
+    token: bytes,
+    suite_name: str | None = None,
+    trusted: Sequence[bytes | str] | None = None,
+) -> VerifiedToken:
+    """Prove an entry was in a time-stamped batch; its ``gen_time`` is when, at the latest.
+
+    ``trusted`` defaults to our CA chain plus ``EGOV_TSA_TRUSTED_CERTIFICATES``.
+    Refuses with :class:`~egov.trust.errors.TrustError` (field ``proof`` or ``token``).
+    """
+    name = suite(suite_name).name
+    return verify_entry(
+        entry_digest=entry_digest,
+        proof=proof,
+        root=root,
+        token=token,
+        suite_name=name,
+        trusted=trusted if trusted is not None else trusted_certificates(name),
+    )
