@@ -1,14 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from egov.api import api
+from egov.trust.tsa.views import time_stamp
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("trust/", include("egov.trust.urls")),
-    path("tsa", include("egov.trust.tsa.urls")),  # RFC 3161 time-stamp authority
+    re_path(r"^tsa(?:/(?P<suite_name>\w+))?$", time_stamp, name="tsa"),  # RFC 3161 TSA
     path("approvals/", include("egov.approvals.urls")),
     path("supervision/", include("egov.supervision.urls")),
     path("backup/", include("egov.backup.urls")),

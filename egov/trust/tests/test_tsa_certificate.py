@@ -37,8 +37,12 @@ def test_tsa_certificate_has_critical_time_stamping_only(
     text = x509_text(tmp_path, certificate.certificate_pem)
     assert "X509v3 Extended Key Usage: critical" in text
     assert "Time Stamping" in text
-    assert openssl_accepts(tmp_path, certificate.certificate_pem, selectors.chain_pem(suite_name), suite_name)
-    assert AuditEntry.objects.filter(action="trust.tsa_set_up", object_id=certificate.serial).exists()
+    assert openssl_accepts(
+        tmp_path, certificate.certificate_pem, selectors.chain_pem(suite_name), suite_name
+    )
+    assert AuditEntry.objects.filter(
+        action="trust.tsa_set_up", object_id=certificate.serial
+    ).exists()
 
 
 def test_openssl_accepts_intl_tsa_certificate_for_time_stamp_signing(
@@ -47,7 +51,12 @@ def test_openssl_accepts_intl_tsa_certificate_for_time_stamp_signing(
     (tmp_path / "chain.pem").write_text(selectors.chain_pem("intl"), encoding="ascii")
     (tmp_path / "tsa.pem").write_text(tsa_intl.certificate.certificate_pem, encoding="ascii")
     result = openssl(
-        "verify", "-purpose", "timestampsign", "-CAfile", tmp_path / "chain.pem", tmp_path / "tsa.pem"
+        "verify",
+        "-purpose",
+        "timestampsign",
+        "-CAfile",
+        tmp_path / "chain.pem",
+        tmp_path / "tsa.pem",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

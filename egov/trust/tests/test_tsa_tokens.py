@@ -51,7 +51,9 @@ def test_root_token_carries_the_request_and_verifies(
     verified = verify_token(token, digest=root, trusted=trusted(suite_name))
     signed_data, tst_info = token_parts(token)
     assert tst_info["policy"].dotted == TSA_POLICY
-    assert tst_info["message_imprint"]["hash_algorithm"]["algorithm"].dotted == DIGEST_OIDS[suite_name]
+    assert (
+        tst_info["message_imprint"]["hash_algorithm"]["algorithm"].dotted == DIGEST_OIDS[suite_name]
+    )
     assert tst_info["gen_time"].native == MOMENT
     assert tst_info["accuracy"]["seconds"].native == 1
     assert verified.gen_time == MOMENT
@@ -69,16 +71,23 @@ def test_root_token_carries_the_request_and_verifies(
 
 def test_each_token_has_its_own_serial(tsa_intl: TimeStampingUnit) -> None:
     root = hashlib.sha256(b"root").digest()
-    serials = {token_parts(timestamp_root(root, suite_name="intl"))[1]["serial_number"].native for _ in range(5)}
+    serials = {
+        token_parts(timestamp_root(root, suite_name="intl"))[1]["serial_number"].native
+        for _ in range(5)
+    }
     assert len(serials) == 5
 
 
 def test_nonce_is_echoed_and_cert_req_honoured(tsa_intl: TimeStampingUnit) -> None:
     digest = hashlib.sha512(b"document").digest()
-    with_cert = answer_query(build_request(digest, "2.16.840.1.101.3.4.2.3", nonce=987654321), suite_name="intl")
+    with_cert = answer_query(
+        build_request(digest, "2.16.840.1.101.3.4.2.3", nonce=987654321), suite_name="intl"
+    )
     verified = verify_response(with_cert, digest=digest, nonce=987654321, trusted=trusted("intl"))
     assert verified.nonce == 987654321
-    without = answer_query(build_request(digest, "2.16.840.1.101.3.4.2.3", cert_req=False), suite_name="intl")
+    without = answer_query(
+        build_request(digest, "2.16.840.1.101.3.4.2.3", cert_req=False), suite_name="intl"
+    )
     token = TimeStampResp.load(without)["time_stamp_token"].dump()
     assert token_parts(token)[0]["certificates"].native is None
     with pytest.raises(TrustError, match="neither in the token"):

@@ -116,7 +116,9 @@ class HashTree:
         return [self.proof(index) for index in range(self.size)]
 
 
-def root_from_proof(hash_function: Hash, entry_digest: bytes, proof: InclusionProof) -> bytes | None:
+def root_from_proof(
+    hash_function: Hash, entry_digest: bytes, proof: InclusionProof
+) -> bytes | None:
     """The root the proof leads to from ``entry_digest``, or None when the proof is ill-formed.
 
     RFC 9162 section 2.1.3.2, step by step.

@@ -5,7 +5,7 @@ our crypto suites sign and verify (SM2-with-SM3 or ECDSA P-256 with SHA-256),
 as for certificates (ADR 0011, ADR 0063).
 
 * :func:`parse_request` reads a TimeStampReq, refusing it with a
-  :class:`TimeStampRefused` carrying the RFC 3161 failInfo bit.
+  :class:`TimeStampRefusedError` carrying the RFC 3161 failInfo bit.
 * :func:`build_token` signs a TSTInfo as CMS SignedData with the TSA key, with
   the content-type, message-digest and ESSCertIDv2 signing-certificate
   attributes (RFC 5816).
@@ -25,8 +25,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from asn1crypto import algos, cms, core, tsp, x509
+from asn1crypto import cms, core, tsp, x509
 
 from egov.trust.crypto import CryptoSuite, PrivateKey, suite
 from egov.trust.errors import ErrorCode, TrustError, malformed
@@ -60,7 +61,7 @@ class FailInfo(StrEnum):
     SYSTEM_FAILURE = "system_failure"
 
 
-class TimeStampRefused(ValueError):
+class TimeStampRefusedError(ValueError):
     """A request the TSA rejects: the failInfo bit and a reason for statusString."""
 
     def __init__(self, fail_info: FailInfo, reason: str) -> None:
@@ -75,7 +76,7 @@ def digest_of(hash_oid: str, data: bytes) -> bytes:
         return suite("sm").digest(data)
     name = HASH_NAMES.get(hash_oid)
     if name is None:
-        raise TimeStampRefused(FailInfo.BAD_ALG, f"unsupported hash algorithm {hash_oid}")
+        raise TimeStampRefusedError(FailInfo.BAD_ALG, f"unsupported hash algorithm {hash_oid}")
     return hashlib.new(name, data).digest()
 
 
@@ -95,12 +96,12 @@ class TimeStampRequest:
 
 def _load_request(der: bytes) -> tsp.TimeStampReq:
     if len(der) > MAX_REQUEST_BYTES:
-        raise TimeStampRefused(FailInfo.BAD_REQUEST, f"larger than {MAX_REQUEST_BYTES} bytes")
+        raise TimeStampRefusedError(FailInfo.BAD_REQUEST, f"larger than {MAX_REQUEST_BYTES} bytes")
     try:
         request = tsp.TimeStampReq.load(der, strict=True)
         request.native  # noqa: B018 - parses every field now, so bad DER fails here
     except PARSE_ERRORS:
-        raise TimeStampRefused(FailInfo.BAD_DATA_FORMAT, "not a DER TimeStampReq") from None
+        raise TimeStampRefusedError(FailInfo.BAD_DATA_FORMAT, "not a DER TimeStampReq") from None
     return request
 
 
@@ -108,28 +109,30 @@ def parse_request(der: bytes) -> TimeStampRequest:
     """Read a DER TimeStampReq; refuses with the failInfo RFC 3161 names for each fault."""
     request = _load_request(der)
     if request["version"].native != "v1":
-        raise TimeStampRefused(FailInfo.BAD_REQUEST, "version must be 1")
+        raise TimeStampRefusedError(FailInfo.BAD_REQUEST, "version must be 1")
     algorithm = request["message_imprint"]["hash_algorithm"]
     hash_oid = algorithm["algorithm"].dotted
     if hash_oid not in IMPRINT_SIZES:
-        raise TimeStampRefused(FailInfo.BAD_ALG, f"unsupported hash algorithm {hash_oid}")
+        raise TimeStampRefusedError(FailInfo.BAD_ALG, f"unsupported hash algorithm {hash_oid}")
     if algorithm["parameters"].native is not None:
-        raise TimeStampRefused(FailInfo.BAD_ALG, "hash algorithm parameters must be absent")
+        raise TimeStampRefusedError(FailInfo.BAD_ALG, "hash algorithm parameters must be absent")
     digest = request["message_imprint"]["hashed_message"].native
     if len(digest) != IMPRINT_SIZES[hash_oid]:
-        raise TimeStampRefused(
+        raise TimeStampRefusedError(
             FailInfo.BAD_DATA_FORMAT,
             f"hashed message is {len(digest)} bytes; {HASH_NAMES[hash_oid]} gives "
             f"{IMPRINT_SIZES[hash_oid]}",
         )
     nonce = request["nonce"].native
     if nonce is not None and (nonce < 0 or nonce.bit_length() > MAX_NONCE_BITS):
-        raise TimeStampRefused(FailInfo.BAD_REQUEST, f"nonce must be 0 to {MAX_NONCE_BITS} bits")
+        raise TimeStampRefusedError(
+            FailInfo.BAD_REQUEST, f"nonce must be 0 to {MAX_NONCE_BITS} bits"
+        )
     policy = request["req_policy"].dotted if request["req_policy"].native is not None else None
     if policy is not None and policy != TSA_POLICY:
-        raise TimeStampRefused(FailInfo.UNACCEPTED_POLICY, f"we time-stamp under {TSA_POLICY}")
+        raise TimeStampRefusedError(FailInfo.UNACCEPTED_POLICY, f"we time-stamp under {TSA_POLICY}")
     if request["extensions"].native:
-        raise TimeStampRefused(FailInfo.UNACCEPTED_EXTENSION, "no extensions are supported")
+        raise TimeStampRefusedError(FailInfo.UNACCEPTED_EXTENSION, "no extensions are supported")
     return TimeStampRequest(
         hash_oid=hash_oid,
         digest=digest,
@@ -257,13 +260,13 @@ def build_token(
     return der
 
 
-class TimeStampResp(tsp.TimeStampResp):  # type: ignore[misc] - asn1crypto has no types
+class TimeStampResp(tsp.TimeStampResp):  # type: ignore[misc]  # asn1crypto has no types
     """TimeStampResp as RFC 3161 2.4.2 has it: the token is OPTIONAL (absent on rejection).
 
     asn1crypto 1.5 declares it mandatory, so a rejection could be neither built nor read.
     """
 
-    _fields = [  # noqa: RUF012 - asn1crypto's class-level schema
+    _fields = [
         ("status", tsp.PKIStatusInfo),
         ("time_stamp_token", cms.ContentInfo, {"optional": True}),
     ]
@@ -314,7 +317,14 @@ def _refuse(reason: str, code: ErrorCode = ErrorCode.BAD_SIGNATURE) -> TrustErro
     return TrustError(code, FIELD, reason)
 
 
-def verify_response(response_der: bytes, **checks: object) -> VerifiedToken:
+def verify_response(
+    response_der: bytes,
+    *,
+    digest: bytes,
+    trusted: Sequence[bytes | str],
+    hash_oid: str | None = None,
+    nonce: int | None = None,
+) -> VerifiedToken:
     """Read a TimeStampResp: refuses a non-granted status, then :func:`verify_token`."""
     try:
         response = TimeStampResp.load(response_der, strict=True)
@@ -327,7 +337,7 @@ def verify_response(response_der: bytes, **checks: object) -> VerifiedToken:
         text = "; ".join(response["status"]["status_string"].native or [])
         fail = sorted(response["status"]["fail_info"].native or [])
         raise _refuse(f"the TSA answered {status} {fail} {text}".strip(), ErrorCode.INVALID_INPUT)
-    return verify_token(token_der, **checks)  # type: ignore[arg-type]
+    return verify_token(token_der, digest=digest, trusted=trusted, hash_oid=hash_oid, nonce=nonce)
 
 
 def _signed_data(token_der: bytes) -> tuple[cms.SignedData, cms.SignerInfo, tsp.TSTInfo]:
@@ -351,7 +361,8 @@ def _signed_data(token_der: bytes) -> tuple[cms.SignedData, cms.SignerInfo, tsp.
     return signed_data, signers[0], tst_info
 
 
-def _attribute(signer: cms.SignerInfo, name: str) -> object | None:
+def _attribute(signer: cms.SignerInfo, name: str) -> Any:
+    """The one value of signed attribute ``name`` (an asn1crypto object), or None."""
     values = [a["values"] for a in signer["signed_attrs"] if a["type"].native == name]
     if len(values) > 1 or (values and len(values[0]) != 1):
         raise malformed(FIELD, f"more than one signed {name} attribute")
@@ -365,7 +376,9 @@ def _tsa_certificate(
     if sid.name != "issuer_and_serial_number":
         raise malformed(FIELD, "the signer must be named by issuer and serial number")
     wanted = (sid.chosen["issuer"].dump(), sid.chosen["serial_number"].native)
-    candidates = [c.chosen.dump() for c in signed_data["certificates"] or [] if c.name == "certificate"]
+    candidates = [
+        c.chosen.dump() for c in signed_data["certificates"] or [] if c.name == "certificate"
+    ]
     for der in [*candidates, *extra]:
         certificate = x509.Certificate.load(der)
         if (certificate.issuer.dump(), certificate.serial_number) == wanted:
@@ -375,14 +388,18 @@ def _tsa_certificate(
 
 def _check_time_stamping_usage(certificate: x509.Certificate) -> None:
     """RFC 3161 2.3: extendedKeyUsage is critical and holds id-kp-timeStamping only."""
-    found = [e for e in certificate["tbs_certificate"]["extensions"] if e["extn_id"].native == "extended_key_usage"]
+    found = [
+        e
+        for e in certificate["tbs_certificate"]["extensions"]
+        if e["extn_id"].native == "extended_key_usage"
+    ]
     if len(found) != 1 or not found[0]["critical"].native:
         raise _refuse("the signer's certificate lacks a critical extendedKeyUsage")
     if found[0]["extn_value"].parsed.native != [TIME_STAMPING_EKU]:
         raise _refuse("the signer's certificate is not for time-stamping only (id-kp-timeStamping)")
 
 
-def _cert_hash_matches(attribute: object, certificate: x509.Certificate) -> bool:
+def _cert_hash_matches(attribute: Any, certificate: x509.Certificate) -> bool:
     if not isinstance(attribute, tsp.SigningCertificateV2 | tsp.SigningCertificate):
         return False
     first = attribute["certs"][0]
@@ -397,13 +414,17 @@ def _cert_hash_matches(attribute: object, certificate: x509.Certificate) -> bool
     return hmac.compare_digest(computed, first["cert_hash"].native)
 
 
-def _check_signature(signer: cms.SignerInfo, tst_der: bytes, certificate: ParsedCertificate) -> None:
-    if _attribute(signer, "content_type") is None or _attribute(signer, "content_type").native != "tst_info":  # type: ignore[union-attr]
+def _check_signature(
+    signer: cms.SignerInfo, tst_der: bytes, certificate: ParsedCertificate
+) -> None:
+    content_type = _attribute(signer, "content_type")
+    if content_type is None or content_type.native != "tst_info":
         raise _refuse("the signed content-type is not id-ct-TSTInfo")
     digest_oid = signer["digest_algorithm"]["algorithm"].dotted
     message_digest = _attribute(signer, "message_digest")
     if message_digest is None or not hmac.compare_digest(
-        digest_of(digest_oid, tst_der), message_digest.native  # type: ignore[attr-defined]
+        digest_of(digest_oid, tst_der),
+        message_digest.native,
     ):
         raise _refuse("the message digest does not match the TSTInfo")
     attributes_der = b"\x31" + signer["signed_attrs"].dump()[1:]  # [0] IMPLICIT back to SET OF
@@ -445,7 +466,9 @@ def _check_request_match(
 ) -> None:
     imprint = tst_info["message_imprint"]
     if hash_oid is not None and imprint["hash_algorithm"]["algorithm"].dotted != hash_oid:
-        raise _refuse("the token's hash algorithm is not the one asked for", ErrorCode.INVALID_INPUT)
+        raise _refuse(
+            "the token's hash algorithm is not the one asked for", ErrorCode.INVALID_INPUT
+        )
     if not hmac.compare_digest(imprint["hashed_message"].native, digest):
         raise _refuse("the token time-stamps other data (message imprint differs)")
     if nonce is not None and tst_info["nonce"].native != nonce:
@@ -463,7 +486,8 @@ def verify_token(
 ) -> VerifiedToken:
     """Check a time-stamp token over ``digest``; refuses with :class:`TrustError` saying why.
 
-    ``trusted`` are the CA certificates the caller trusts (root and issuing);
+    ``trusted`` are the CA certificates the caller trusts (root and issuing), one
+    certificate (DER or PEM) per item;
     ``tsa_certificates`` the TSA's own when the token does not carry it.
     """
     signed_data, signer, tst_info = _signed_data(token_der)

@@ -10,6 +10,7 @@ the exchange message log calls every batch: it asks the outside TSA named by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -22,18 +23,18 @@ from egov.core.models import SecurityEvent
 from egov.core.services.audit import record_audit
 from egov.core.services.security import record_security_event
 from egov.trust import selectors, services
-from egov.trust.registration import pem_blocks
 from egov.trust.crypto import CryptoError, suite
 from egov.trust.errors import ErrorCode, TrustError, invalid
 from egov.trust.models import TimeStampingUnit
 from egov.trust.pki.certificates import load_certificate
 from egov.trust.pki.cms import DIGEST_OIDS
 from egov.trust.pki.profiles import Kind
+from egov.trust.registration import pem_blocks
 from egov.trust.tsa import client
 from egov.trust.tsa.protocol import (
     FailInfo,
     TimeStampingKey,
-    TimeStampRefused,
+    TimeStampRefusedError,
     TimeStampRequest,
     build_token,
     granted,
@@ -149,7 +150,7 @@ def answer_query(query: bytes, *, http_request: Any = None, suite_name: str | No
     name = suite_name or suite().name
     try:
         return granted(issue_token(parse_request(query), name))
-    except TimeStampRefused as refused:
+    except TimeStampRefusedError as refused:
         record_refusal(
             http_request=http_request, fail_info=refused.fail_info, reason=refused.reason
         )
@@ -169,10 +170,8 @@ def outside_tsa_url() -> str:
 def trusted_certificates(suite_name: str) -> list[bytes]:
     """CA certificates a token may chain to: ours, plus ``EGOV_TSA_TRUSTED_CERTIFICATES`` (PEM)."""
     found = []
-    try:
+    with contextlib.suppress(TrustError):  # no CA of ours in this suite: the file's only
         found.append(selectors.chain_pem(suite_name))
-    except TrustError:
-        pass  # no CA of ours in this suite: only the configured ones
     path = os.environ.get(TSA_TRUSTED_VARIABLE, "").strip()
     if path:
         try:

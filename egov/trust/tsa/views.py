@@ -33,7 +33,7 @@ def _declared_length(request: HttpRequest) -> int:
 def _refuse(request: HttpRequest, status: int, code: str, message: str, field: str) -> HttpResponse:
     record_refusal(http_request=request, fail_info=f"http_{status}", reason=message)
     response = problem_response(status, code, message, field)
-    if status == 405:  # noqa: PLR2004 - the HTTP status itself
+    if status == 405:
         response["Allow"] = "POST"
     return response
 
@@ -47,9 +47,15 @@ def time_stamp(request: HttpRequest, suite_name: str | None = None) -> HttpRespo
         return _refuse(request, 405, HttpErrorCode.METHOD_NOT_ALLOWED, "use POST", "method")
     if request.content_type != QUERY_TYPE:
         return _refuse(
-            request, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, f"Content-Type must be {QUERY_TYPE}", "body"
+            request,
+            415,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            f"Content-Type must be {QUERY_TYPE}",
+            "body",
         )
     if _declared_length(request) > MAX_REQUEST_BYTES or len(request.body) > MAX_REQUEST_BYTES:
-        return _refuse(request, 413, HttpErrorCode.TOO_LARGE, f"larger than {MAX_REQUEST_BYTES} bytes", "body")
+        return _refuse(
+            request, 413, HttpErrorCode.TOO_LARGE, f"larger than {MAX_REQUEST_BYTES} bytes", "body"
+        )
     reply = answer_query(request.body, http_request=request, suite_name=suite_name)
     return HttpResponse(reply, content_type=REPLY_TYPE)
