@@ -7,16 +7,24 @@ entries' digests, ``timestamp_root(tree.root)``, keep each entry's proof; later
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from egov.trust import selectors
+import pytest
+import time_machine
+from django.utils import timezone
+
+from egov.trust import selectors, services
 from egov.trust.crypto import suite
 from egov.trust.errors import TrustError
+from egov.trust.models import TimeStampingUnit
+from egov.trust.pki.cms import SHA256_OID
 from egov.trust.registration import pem_blocks
+from egov.trust.tests.conftest import PASSPHRASE
 from egov.trust.tsa.evidence import verify_entry
 from egov.trust.tsa.merkle import HashTree, InclusionProof
+from egov.trust.tsa.protocol import TimeStampRequest, build_token
 from egov.trust.tsa.selectors import verify_inclusion
-from egov.trust.tsa.services import timestamp_root
+from egov.trust.tsa.services import signing_key, timestamp_root
 
 
 def batch(suite_name: str, size: int) -> list[bytes]:
@@ -77,3 +85,32 @@ def test_token_of_another_batch_fails(tsa_intl: object) -> None:
             token=token_of_second, suite_name="intl",
         )  # fmt: skip
     assert refused.value.field == "token"
+
+
+def test_token_after_the_tsa_was_revoked_fails_and_one_before_stands(
+    tsa_intl: TimeStampingUnit, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # Only an offset from the code's own now: the TSA was certified just before.
+    time_machine.move_to(timezone.now(), tick=False)
+    entries = batch("intl", 3)
+    tree = HashTree(entries, suite("intl").digest)
+    before = timestamp_root(tree.root, suite_name="intl")
+    time_machine.shift(dt.timedelta(minutes=5))  # the revocation comes later than `before`
+    services.revoke_certificate(
+        actor="ca-officer", serial=tsa_intl.certificate.serial, reason="keyCompromise",
+        passphrase=PASSPHRASE,
+    )  # fmt: skip
+    time_machine.shift(dt.timedelta(minutes=5))
+    with pytest.raises(TrustError, match="revoked"):
+        timestamp_root(tree.root, suite_name="intl")  # our TSA stops signing
+    request = TimeStampRequest(SHA256_OID, tree.root, nonce=None, cert_req=True, policy=None)
+    after = build_token(signing_key(tsa_intl), request, serial=9, gen_time=timezone.now())
+    proof = tree.proof(1)
+    assert verify_inclusion(
+        entry_digest=entries[1], proof=proof, root=tree.root, token=before, suite_name="intl"
+    )
+    with pytest.raises(TrustError) as refused:
+        verify_inclusion(
+            entry_digest=entries[1], proof=proof, root=tree.root, token=after, suite_name="intl"
+        )
+    assert refused.value.code == "revoked"

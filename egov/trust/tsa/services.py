@@ -25,7 +25,7 @@ from egov.core.services.security import record_security_event
 from egov.trust import selectors, services
 from egov.trust.crypto import CryptoError, suite
 from egov.trust.errors import ErrorCode, TrustError, invalid
-from egov.trust.models import TimeStampingUnit
+from egov.trust.models import Certificate, TimeStampingUnit
 from egov.trust.pki.certificates import load_certificate
 from egov.trust.pki.cms import DIGEST_OIDS
 from egov.trust.pki.profiles import Kind
@@ -108,6 +108,10 @@ def active_unit(suite_name: str) -> TimeStampingUnit:
     if unit is None:
         raise TrustError(
             ErrorCode.NO_CA, "suite", f"no time-stamping unit for {suite_name!r}: run egov ca tsa"
+        )
+    if unit.certificate.status != Certificate.Status.GOOD:
+        raise TrustError(
+            ErrorCode.REVOKED, "suite", "the time-stamping certificate is revoked: run egov ca tsa"
         )
     return unit
 
