@@ -7,16 +7,19 @@ international-suite token; and our client accepts a token that ``openssl ts
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
+from time_machine import escape_hatch
 
 from egov.trust import selectors, services
 from egov.trust.crypto import suite
-from egov.trust.models import CertificateAuthority, TimeStampingUnit
+from egov.trust.models import TimeStampingUnit
 from egov.trust.pki.cms import SM3_OID
 from egov.trust.registration import pem_blocks
 from egov.trust.tests.conftest import PASSPHRASE, openssl, split_pem
@@ -112,9 +115,17 @@ ess_cert_id_alg = {ess}
 
 @pytest.mark.parametrize("ess", ["sha256", "sha1"])
 def test_our_client_accepts_a_token_openssl_signed(
-    tmp_path: Path, ca_intl: CertificateAuthority, ess: str
+    tmp_path: Path, db: None, time_machine: time_machine.TimeMachineFixture, ess: str
 ) -> None:
-    """openssl as the TSA, with a time-stamping key our CA certified; ESSCertIDv2 or v1."""
+    """openssl as the TSA, with a time-stamping key our CA certified; ESSCertIDv2 or v1.
+
+    Reads the host's real clock, on purpose: ``openssl ts -reply`` stamps genTime
+    from it and cannot be told another moment, so the CA is made at that moment
+    too (under EGOV_TEST_TODAY the test would otherwise stamp outside the CA's life).
+    """
+    host_now = escape_hatch.time.time() if escape_hatch.is_travelling() else time.time()
+    time_machine.move_to(dt.datetime.fromtimestamp(int(host_now), dt.UTC), tick=True)
+    services.initialise_ca(actor="ca-officer", suite_name="intl", passphrase=PASSPHRASE)
     crypto = suite("intl")
     key = crypto.generate_key()
     certificate = services.issue_certificate(
