@@ -391,7 +391,7 @@ def _attribute(signer: cms.SignerInfo, name: str) -> Any:
 
 
 def _tsa_certificate(
-    signed_data: cms.SignerInfo, signer: cms.SignerInfo, extra: Sequence[bytes]
+    signed_data: cms.SignedData, signer: cms.SignerInfo, extra: Sequence[bytes]
 ) -> tuple[ParsedCertificate, x509.Certificate]:
     sid = signer["sid"]
     if sid.name != "issuer_and_serial_number":
@@ -512,6 +512,30 @@ def verify_token(
     ``tsa_certificates`` the TSA's own when the token does not carry it.
     """
     signed_data, signer, tst_info = _signed_data(token_der)
+    try:
+        return _verify_parts(
+            token_der, signed_data, signer, tst_info,
+            digest=digest, trusted=trusted, hash_oid=hash_oid, nonce=nonce,
+            tsa_certificates=tsa_certificates,
+        )  # fmt: skip
+    except TrustError:
+        raise
+    except PARSE_ERRORS:  # asn1crypto parses lazily: a fault deep inside shows up here
+        raise malformed(FIELD, "not a well-formed time-stamp token") from None
+
+
+def _verify_parts(
+    token_der: bytes,
+    signed_data: cms.SignedData,
+    signer: cms.SignerInfo,
+    tst_info: tsp.TSTInfo,
+    *,
+    digest: bytes,
+    trusted: Sequence[bytes | str],
+    hash_oid: str | None,
+    nonce: int | None,
+    tsa_certificates: Sequence[bytes],
+) -> VerifiedToken:
     _check_request_match(tst_info, digest=digest, hash_oid=hash_oid, nonce=nonce)
     parsed, certificate = _tsa_certificate(signed_data, signer, tsa_certificates)
     _check_time_stamping_usage(certificate)
