@@ -20,10 +20,12 @@ from time_machine import escape_hatch
 from egov.trust import selectors, services
 from egov.trust.crypto import suite
 from egov.trust.models import TimeStampingUnit
+from egov.trust.pki.certificates import load_certificate
 from egov.trust.pki.cms import SM3_OID
+from egov.trust.pki.encoding import to_pem
 from egov.trust.registration import pem_blocks
-from egov.trust.tests.conftest import PASSPHRASE, openssl, split_pem
-from egov.trust.tsa.protocol import parse_request, verify_response
+from egov.trust.tests.conftest import DISTID, PASSPHRASE, openssl, split_pem
+from egov.trust.tsa.protocol import TimeStampResp, parse_request, verify_response
 
 DATA = "黑龙江省政务消息日志批次 2026-11-20 09:30".encode()
 
@@ -155,3 +157,38 @@ def test_our_client_accepts_a_token_openssl_signed(
     )
     assert verified.policy == "1.2.3.4.1"
     assert verified.tsa_certificate.serial_hex == certificate.serial
+
+
+def test_openssl_checks_the_sm2_token_signature_piece_by_piece(
+    tmp_path: Path, tsa_sm: TimeStampingUnit
+) -> None:
+    """``pkeyutl`` verifies the SM2-with-SM3 signature over the signed attributes (GM/T 0009
+    ID), and ``dgst -sm3`` recomputes the message digest of the TSTInfo."""
+    reply = ask_our_tsa(tmp_path, "sm", "-sm3")
+    signed_data = TimeStampResp.load(reply.read_bytes())["time_stamp_token"]["content"]
+    signer = signed_data["signer_infos"][0]
+    (tmp_path / "attrs.der").write_bytes(b"\x31" + signer["signed_attrs"].dump()[1:])
+    (tmp_path / "sig.bin").write_bytes(signer["signature"].native)
+    (tmp_path / "tst.der").write_bytes(signed_data["encap_content_info"]["content"].parsed.dump())
+    certificate = load_certificate(tsa_sm.certificate.certificate_pem)
+    (tmp_path / "pub.pem").write_text(to_pem(certificate.public_key_der, "PUBLIC KEY"))
+    verified = openssl(
+        "pkeyutl", "-verify", "-pubin", "-inkey", tmp_path / "pub.pem", "-rawin",
+        "-digest", "sm3", "-pkeyopt", DISTID, "-in", tmp_path / "attrs.der",
+        "-sigfile", tmp_path / "sig.bin",
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stderr
+    (message_digest,) = [
+        a["values"][0].native
+        for a in signer["signed_attrs"]
+        if a["type"].native == "message_digest"
+    ]
+    digest = openssl("dgst", "-sm3", "-r", tmp_path / "tst.der")
+    assert digest.stdout.split()[0] == message_digest.hex()
+    (tmp_path / "sig.bin").write_bytes(signer["signature"].native[:-1] + b"\x00")
+    forged = openssl(
+        "pkeyutl", "-verify", "-pubin", "-inkey", tmp_path / "pub.pem", "-rawin",
+        "-digest", "sm3", "-pkeyopt", DISTID, "-in", tmp_path / "attrs.der",
+        "-sigfile", tmp_path / "sig.bin",
+    )  # fmt: skip
+    assert forged.returncode != 0
