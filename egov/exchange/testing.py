@@ -15,9 +15,9 @@ from egov.core.testing import make_organisation
 from egov.exchange import services
 from egov.exchange.envelope import build_envelope
 from egov.exchange.models import Member
+from egov.trust import selectors as trust_selectors
 from egov.trust import services as trust_services
 from egov.trust.crypto import PrivateKey, suite
-from egov.trust.models import Certificate
 from egov.trust.pki.encoding import to_pem
 
 CA_PASSPHRASE = "exchange-test-ca-passphrase"  # noqa: S105 - a test CA's, not a secret
@@ -25,14 +25,14 @@ NODE_CODE = "egov-platform"
 
 
 def ensure_ca(suite_name: str = "sm") -> None:
-    if trust_services.CertificateAuthority.objects.filter(suite=suite_name).exists():
+    if trust_selectors.active_authority(suite_name, "issuing") is not None:
         return
     trust_services.initialise_ca(actor="ca-officer", suite_name=suite_name, passphrase=CA_PASSPHRASE)
 
 
 def system_certificate(
     common_name: str, organisation: Any, suite_name: str = "sm", days: int | None = None
-) -> tuple[PrivateKey, Certificate]:
+) -> tuple[PrivateKey, Any]:
     """A fresh key and a ``system`` certificate of our CA for it."""
     ensure_ca(suite_name)
     key = suite(suite_name).generate_key()
@@ -49,7 +49,7 @@ def system_certificate(
     return key, certificate
 
 
-def write_node_identity(directory: Path, suite_name: str = "sm") -> Certificate:
+def write_node_identity(directory: Path, suite_name: str = "sm") -> Any:
     """This node's key.pem and cert.pem in ``directory``, as ``egov ca issue`` writes them."""
     organisation = make_organisation("230000-GOV")
     key, certificate = system_certificate(NODE_CODE, organisation, suite_name)
@@ -65,7 +65,7 @@ class TestMember:
 
     member: Member
     key: PrivateKey
-    certificate: Certificate
+    certificate: Any
 
     @property
     def code(self) -> str:
