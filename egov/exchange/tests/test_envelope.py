@@ -29,7 +29,7 @@ from egov.exchange.envelope import (
 from egov.exchange.errors import ExchangeError
 from egov.trust.crypto import suite
 from egov.trust.pki.certificates import build_certificate
-from egov.trust.pki.names import parse_name
+from egov.trust.pki.names import parse_subject
 
 CREATED = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 
@@ -37,7 +37,7 @@ CREATED = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 def self_signed(suite_name: str, common_name: str):
     crypto = suite(suite_name)
     key = crypto.generate_key()
-    name = parse_name(f"CN={common_name},C=CN")
+    name = parse_subject(f"CN={common_name},C=CN")
     der = build_certificate(
         crypto,
         signing_key=key,
