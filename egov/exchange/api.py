@@ -129,9 +129,7 @@ def size_of(document: Any) -> int:
 
 
 def answer_batch(request: HttpRequest, messages: list[Any]) -> dict[str, Any]:
-    outcomes = [
-        inbound.receive_message(m, size=size_of(m), request=request) for m in messages
-    ]
+    outcomes = [inbound.receive_message(m, size=size_of(m), request=request) for m in messages]
     results = [{"index": i, **outcome.as_dict()} for i, outcome in enumerate(outcomes)]
     return {
         status: sum(1 for o in outcomes if o.status == status)

@@ -11,7 +11,7 @@ Push case events with the system's certificate and key in a few lines::
         private_key_pem=open("key.pem", "rb").read(),
         node_certificate_pem=open("platform.pem", "rb").read(),  # pin the platform
     )
-    delivery = client.send("case-event", event)  # raises ExchangeRefused if refused
+    delivery = client.send("case-event", event)  # raises MessageRefusedError if refused
     delivery.receipt                              # the platform's signed receipt
 
 Every answer's receipt is checked before it is returned: signed by the node
@@ -40,7 +40,7 @@ MESSAGES_PATH = "/api/v1/exchange/messages"
 DEFAULT_NODE = "egov-platform"
 
 
-class ExchangeRefused(Exception):
+class MessageRefusedError(Exception):
     """The gateway refused a message: HTTP status, reason code, field and reason."""
 
     def __init__(self, status: int, code: str, field: str | None, reason: str) -> None:
@@ -105,7 +105,7 @@ class ExchangeClient:
         )
 
     def send(self, message_type: str, payload: Mapping[str, Any]) -> Delivery:
-        """Send one message; its checked receipt, or :class:`ExchangeRefused`."""
+        """Send one message; its checked receipt, or :class:`MessageRefusedError`."""
         return self.send_envelope(self.envelope(message_type, payload))
 
     def send_envelope(self, envelope: dict[str, Any]) -> Delivery:
@@ -116,13 +116,13 @@ class ExchangeClient:
 
     def send_batch(
         self, messages: Sequence[tuple[str, Mapping[str, Any]]]
-    ) -> list[Delivery | ExchangeRefused]:
+    ) -> list[Delivery | MessageRefusedError]:
         """Send ``(type, payload)`` pairs as one batch; per message a delivery or a refusal."""
         envelopes = [self.envelope(kind, payload) for kind, payload in messages]
         status, body = self._post({"messages": envelopes})
         if status != 200:
             raise self._refusal(status, body)
-        answers: list[Delivery | ExchangeRefused] = []
+        answers: list[Delivery | MessageRefusedError] = []
         for envelope, result in zip(envelopes, body["results"], strict=True):
             if result["status"] == "refused":
                 answers.append(self._refusal(200, result["error"]))
@@ -142,10 +142,10 @@ class ExchangeClient:
         return Delivery(envelope=envelope, status=str(body["status"]), receipt=receipt)
 
     @staticmethod
-    def _refusal(status: int, body: Any) -> ExchangeRefused:
+    def _refusal(status: int, body: Any) -> MessageRefusedError:
         if not isinstance(body, Mapping):
-            return ExchangeRefused(status, "unreadable_answer", None, str(body)[:200])
-        return ExchangeRefused(
+            return MessageRefusedError(status, "unreadable_answer", None, str(body)[:200])
+        return MessageRefusedError(
             status, str(body.get("code")), body.get("field"), str(body.get("message"))
         )
 

@@ -57,7 +57,9 @@ def canonical(value: Any) -> bytes:
     try:
         return bytes(rfc8785.dumps(value))
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
-        raise ExchangeError(ErrorCode.INVALID_ENVELOPE, "payload", f"not canonical JSON: {exc}")
+        raise ExchangeError(
+            ErrorCode.INVALID_ENVELOPE, "payload", f"not canonical JSON: {exc}"
+        ) from None
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -183,7 +185,7 @@ class Envelope:
 
 
 def parse_envelope(document: Any) -> Envelope:
-    """Check the shape against the JSON schema and read the certificate; refuses naming the field."""
+    """Check the shape (JSON schema), read the certificate; refuses naming the field."""
     if not isinstance(document, dict):
         raise ExchangeError(ErrorCode.INVALID_ENVELOPE, "envelope", "must be a JSON object")
     errors = sorted(_validator().iter_errors(document), key=lambda e: len(e.absolute_path))
@@ -193,7 +195,9 @@ def parse_envelope(document: Any) -> Envelope:
     try:
         certificate = load_certificate(_unb64(signature["certificate"], "signature.certificate"))
     except TrustError as exc:
-        raise ExchangeError(ErrorCode.INVALID_ENVELOPE, "signature.certificate", exc.reason)
+        raise ExchangeError(
+            ErrorCode.INVALID_ENVELOPE, "signature.certificate", exc.reason
+        ) from None
     suite_name = SUITE_OF_SIGNATURE[signature["algorithm"]]
     if certificate.suite_name != suite_name:
         raise ExchangeError(
@@ -236,7 +240,7 @@ def check_envelope(envelope: Envelope) -> None:
 def check_freshness(
     envelope: Envelope, now: dt.datetime, *, window: dt.timedelta, skew: dt.timedelta
 ) -> None:
-    """Refuse (``stale_message``) a message created before ``now - window`` or after ``now + skew``."""
+    """``stale_message`` if created before ``now - window`` or after ``now + skew``."""
     if envelope.created < now - window:
         raise ExchangeError(
             ErrorCode.STALE_MESSAGE, "created", f"older than {int(window.total_seconds())} s"
@@ -246,7 +250,12 @@ def check_freshness(
 
 
 def build_receipt(
-    envelope: Envelope, *, receiver: str, received: dt.datetime, key: PrivateKey, certificate_der: bytes
+    envelope: Envelope,
+    *,
+    receiver: str,
+    received: dt.datetime,
+    key: PrivateKey,
+    certificate_der: bytes,
 ) -> dict[str, Any]:
     """The receiving node's signed receipt (回执), bound to the message's digests."""
     document = {
@@ -278,9 +287,11 @@ def check_receipt(receipt: Any, envelope: Mapping[str, Any]) -> ParsedCertificat
     except (TrustError, TypeError, KeyError):
         raise ExchangeError(ErrorCode.INVALID_ENVELOPE, "receipt.signature", "unreadable") from None
     check_signature(receipt, certificate)
-    algorithm = receipt["envelope_digest"].get("algorithm") if isinstance(
-        receipt["envelope_digest"], dict
-    ) else None
+    algorithm = (
+        receipt["envelope_digest"].get("algorithm")
+        if isinstance(receipt["envelope_digest"], dict)
+        else None
+    )
     if algorithm not in SUITE_OF_DIGEST:
         raise ExchangeError(ErrorCode.INVALID_ENVELOPE, "receipt.envelope_digest", "unknown hash")
     expected = digest_of(suite(SUITE_OF_DIGEST[algorithm]), canonical(dict(envelope)))

@@ -79,9 +79,7 @@ class Outcome:
 
 def sending_member(envelope: Envelope) -> Member:
     member = (
-        Member.objects.select_related("organisation__region")
-        .filter(code=envelope.sender)
-        .first()
+        Member.objects.select_related("organisation__region").filter(code=envelope.sender).first()
     )
     if member is None:
         raise ExchangeError(ErrorCode.UNKNOWN_MEMBER, "sender", "not a member of the exchange")
@@ -162,7 +160,11 @@ def store(
 ) -> Outcome:
     """Keep the message, publish its event and sign its receipt, in one transaction."""
     receipt = build_receipt(
-        envelope, receiver=node.code, received=now, key=node.key, certificate_der=node.certificate.der
+        envelope,
+        receiver=node.code,
+        received=now,
+        key=node.key,
+        certificate_der=node.certificate.der,
     )
     with transaction.atomic(durable=True):
         earlier = earlier_outcome(envelope)

@@ -80,7 +80,10 @@ def register_member(
         raise invalid("name", "required, at most 128 characters")
     if kind not in Member.Kind.values:
         raise invalid("kind", f"one of {', '.join(Member.Kind.values)}")
-    sending, receiving = checked_types(may_send, "may_send"), checked_types(may_receive, "may_receive")
+    sending, receiving = (
+        checked_types(may_send, "may_send"),
+        checked_types(may_receive, "may_receive"),
+    )
     with transaction.atomic():
         organisation = Organisation.objects.filter(code=organisation_code, is_active=True).first()
         if organisation is None:

@@ -27,7 +27,9 @@ NODE_CODE = "egov-platform"
 def ensure_ca(suite_name: str = "sm") -> None:
     if trust_selectors.active_authority(suite_name, "issuing") is not None:
         return
-    trust_services.initialise_ca(actor="ca-officer", suite_name=suite_name, passphrase=CA_PASSPHRASE)
+    trust_services.initialise_ca(
+        actor="ca-officer", suite_name=suite_name, passphrase=CA_PASSPHRASE
+    )
 
 
 def system_certificate(

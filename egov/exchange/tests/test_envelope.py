@@ -54,14 +54,18 @@ def self_signed(suite_name: str, common_name: str):
 
 def envelope(suite_name: str = "sm", payload=None):
     key, der = self_signed(suite_name, "daoli-market")
-    return key, der, build_envelope(
-        key=key,
-        certificate=der,
-        sender="daoli-market",
-        recipients=["egov-platform"],
-        message_type="document",
-        payload=payload or {"title": "通知", "n": 1.5, "list": [3, 2, 1]},
-        created=CREATED,
+    return (
+        key,
+        der,
+        build_envelope(
+            key=key,
+            certificate=der,
+            sender="daoli-market",
+            recipients=["egov-platform"],
+            message_type="document",
+            payload=payload or {"title": "通知", "n": 1.5, "list": [3, 2, 1]},
+            created=CREATED,
+        ),
     )
 
 

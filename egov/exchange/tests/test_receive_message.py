@@ -25,7 +25,8 @@ def test_a_signed_document_is_stored_published_and_receipted(member, node, momen
     assert receiver.der == load_certificate((node / "cert.pem").read_bytes()).der
     assert body["receipt"]["receiver"] == "egov-platform"
     stored = Message.objects.get(message_id=envelope["id"])
-    assert stored.envelope == envelope and stored.receipt == body["receipt"]
+    assert stored.envelope == envelope
+    assert stored.receipt == body["receipt"]
     event = Event.objects.get(pk=stored.event_id)
     assert event.event_type == "ExchangeDocumentReceived"
     assert event.payload["payload"] == envelope["payload"]

@@ -51,7 +51,9 @@ def test_a_signed_digest_that_is_not_the_payloads(member, moment):
     envelope = member.envelope(document(), created=moment)
     envelope["payload"]["title"] = "篡改"
     envelope = sign_document(
-        envelope, key=member.key, certificate_der=load_certificate(member.certificate.certificate_pem).der
+        envelope,
+        key=member.key,
+        certificate_der=load_certificate(member.certificate.certificate_pem).der,
     )
     refused(post(envelope), 403, "digest_mismatch", "digest.value")
 

@@ -28,7 +28,10 @@ from egov.supervision.models import Source
 
 SUBSCRIBER = "supervision.exchange"
 CASE_EVENT = "case-event"
-EVENT_TYPES = {CASE_EVENT: "ExchangeCaseEventReceived", ITEM_PUBLISHED: "ExchangeItemPublishedReceived"}
+EVENT_TYPES = {
+    CASE_EVENT: "ExchangeCaseEventReceived",
+    ITEM_PUBLISHED: "ExchangeItemPublishedReceived",
+}
 log = logging.getLogger(__name__)
 
 

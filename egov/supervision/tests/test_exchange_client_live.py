@@ -26,7 +26,7 @@ from egov.core.tests.test_commands_serve import Server, command_env, egov
 from egov.exchange.client import ExchangeClient
 from egov.supervision.tests.factories import CaseStory, at
 
-PASSPHRASE = "live-exchange-ca-passphrase"  # noqa: S105 - a throw-away test CA's
+PASSPHRASE = "live-exchange-ca-passphrase"
 DELIVERY_DEADLINE_SECONDS = 90
 ORGANISATIONS = "230000-GOV", "230102-SCJG"
 

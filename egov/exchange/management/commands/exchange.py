@@ -24,7 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from egov.exchange import selectors, services
-from egov.exchange.client import ExchangeClient, ExchangeRefused
+from egov.exchange.client import ExchangeClient, MessageRefusedError
 from egov.exchange.errors import ExchangeError
 from egov.exchange.node import node_identity
 from egov.trust.errors import TrustError
@@ -80,7 +80,7 @@ class Command(BaseCommand):
             handler(options)
         except (ExchangeError, TrustError) as exc:
             raise CommandError(f"{exc.field}: {exc.reason}") from None
-        except ExchangeRefused as exc:
+        except MessageRefusedError as exc:
             raise CommandError(str(exc)) from None
 
     def handle_add_member(self, options: dict[str, Any]) -> None:
@@ -98,7 +98,9 @@ class Command(BaseCommand):
         self.stdout.write(f"member {member.code} registered, certificate {serial}")
 
     def handle_suspend(self, options: dict[str, Any]) -> None:
-        services.suspend_member(actor=command_actor(), code=options["code"], reason=options["reason"])
+        services.suspend_member(
+            actor=command_actor(), code=options["code"], reason=options["reason"]
+        )
         self.stdout.write(f"member {options['code']} suspended")
 
     def handle_reinstate(self, options: dict[str, Any]) -> None:
