@@ -14,16 +14,23 @@ batch answers 200 with one result per envelope; the good ones are kept.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.security import django_auth
 
-from egov.core.api_errors import ErrorOut
-from egov.exchange import inbound
+from egov.core.api_errors import ErrorOut, problem
+from egov.core.errors import ErrorCode as CoreCode
+from egov.core.errors import ForbiddenError
+from egov.core.schema_text import CodeText, NameText, NoteText
+from egov.core.typed_requests import signed_in_user
+from egov.exchange import inbound, selectors, services
 from egov.exchange.envelope import SCHEMA_PATH
 from egov.exchange.errors import ErrorCode, ExchangeError
+from egov.exchange.models import Member
 
 router = Router(tags=["exchange"])
 
@@ -192,3 +199,94 @@ def post_messages(request: HttpRequest) -> Status:
     if outcome.error is not None:
         return Status(http_status(outcome.error.code), outcome.error.as_dict())
     return Status(200, outcome.as_dict())
+
+
+# --- Members (交换成员): administrators, signed in -------------------------------------
+
+
+class MemberOut(Schema):
+    code: str
+    name: str
+    kind: str
+    organisation: str = Field(description="the owning organisation's code")
+    certificate_serial: str
+    may_send: list[str]
+    may_receive: list[str]
+    status: str = Field(description="active or suspended")
+
+
+class MemberIn(Schema):
+    code: CodeText
+    name: NameText
+    organisation_code: CodeText
+    certificate_serial: CodeText = Field(description="a good system certificate of our CA")
+    may_send: list[CodeText] = Field([], max_length=50)
+    may_receive: list[CodeText] = Field([], max_length=50)
+    kind: str = Field("system", json_schema_extra={"enum": ["system", "peer"]})
+    external_system_code: CodeText = ""
+
+
+class ReasonIn(Schema):
+    reason: NoteText = ""
+
+
+MEMBER_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def member_body(member: Member) -> dict[str, Any]:
+    return {
+        "code": member.code,
+        "name": member.name,
+        "kind": member.kind,
+        "organisation": member.organisation.code,
+        "certificate_serial": member.certificate_serial,
+        "may_send": member.may_send,
+        "may_receive": member.may_receive,
+        "status": member.status,
+    }
+
+
+def member_answer(change: Callable[[], Member], success: int = 200) -> Status:
+    """Run a member service: its member, or the refusal in the error format."""
+    try:
+        return Status(success, member_body(change()))
+    except ExchangeError as error:
+        found = error.code not in {ErrorCode.MEMBER_NOT_FOUND, ErrorCode.ORGANISATION_NOT_FOUND}
+        return Status(400 if found else 404, error.as_dict())
+    except ForbiddenError:
+        return Status(403, problem(CoreCode.PERMISSION_DENIED, "not allowed", None))
+
+
+@router.get("/members", response={200: list[MemberOut], 403: ErrorOut}, auth=django_auth)
+def list_members(request: HttpRequest) -> Any:
+    """The members the signed-in administrator manages (交换成员列表)."""
+    return [member_body(m) for m in selectors.members_managed_by(signed_in_user(request))]
+
+
+@router.post("/members", response={201: MemberOut, **MEMBER_ERRORS}, auth=django_auth)
+def register(request: HttpRequest, body: MemberIn) -> Status:
+    """Register a member (登记交换成员) with its system certificate's serial."""
+    actor = signed_in_user(request)
+    return member_answer(lambda: services.register_member(actor=actor, **body.dict()), success=201)
+
+
+@router.post(
+    "/members/{code}/suspend", response={200: MemberOut, **MEMBER_ERRORS}, auth=django_auth
+)
+def suspend(request: HttpRequest, code: str, body: ReasonIn) -> Status:
+    """Suspend a member (暂停): its next message is refused ``member_suspended``."""
+    actor = signed_in_user(request)
+    return member_answer(
+        lambda: services.suspend_member(actor=actor, code=code, reason=body.reason)
+    )
+
+
+@router.post(
+    "/members/{code}/reinstate", response={200: MemberOut, **MEMBER_ERRORS}, auth=django_auth
+)
+def reinstate(request: HttpRequest, code: str, body: ReasonIn) -> Status:
+    """Reinstate a suspended member (恢复)."""
+    actor = signed_in_user(request)
+    return member_answer(
+        lambda: services.reinstate_member(actor=actor, code=code, reason=body.reason)
+    )

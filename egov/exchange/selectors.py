@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 
+from egov.core.permissions import may
 from egov.exchange.models import Member, Message
+
+MANAGE = "apikey.manage"
 
 
 def members() -> QuerySet[Member]:
@@ -15,3 +20,8 @@ def message_counts() -> dict[str, int]:
     """Messages kept per direction (``in``, ``out``)."""
     rows = Message.objects.values("direction").annotate(n=Count("pk")).order_by("direction")
     return {str(row["direction"]): int(row["n"]) for row in rows}
+
+
+def members_managed_by(actor: Any) -> list[Member]:
+    """The members whose organisation the actor may manage (``apikey.manage``), by code."""
+    return [m for m in members() if may(actor, MANAGE, m.organisation)]

@@ -21,11 +21,11 @@ from egov.core.services.audit import record_audit
 from egov.exchange.errors import ErrorCode, ExchangeError
 from egov.exchange.models import Member
 from egov.exchange.registry import registered_names
+from egov.exchange.selectors import MANAGE
 from egov.trust import selectors as trust_selectors
 from egov.trust.errors import TrustError
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
-MANAGE = "apikey.manage"
 
 
 def invalid(field: str, reason: str) -> ExchangeError:
