@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from egov.exchange.models import Member, Message
+from egov.exchange.models import Member, Message, OutboundMessage
 
 
 @admin.register(Member)
@@ -35,6 +35,25 @@ class MessageAdmin(admin.ModelAdmin):
     list_display = ("received_at", "direction", "message_type", "sender", "message_id")
     list_filter = ("direction", "message_type")
     search_fields = ("message_id", "sender", "digest")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """The outbound queue: undeliverable messages show ``failed`` with their last error;
+    ``egov exchange resend`` queues one again (audited)."""
+
+    list_display = ("queued_at", "recipient", "message_type", "state", "attempts", "last_error")
+    list_filter = ("state", "recipient")
+    search_fields = ("message_id", "recipient")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -224,6 +224,7 @@ class MemberIn(Schema):
     may_receive: list[CodeText] = Field([], max_length=50)
     kind: str = Field("system", json_schema_extra={"enum": ["system", "peer"]})
     external_system_code: CodeText = ""
+    endpoint_url: str = Field("", max_length=200, description="a peer's base URL, http(s)")
 
 
 class ReasonIn(Schema):

@@ -150,16 +150,24 @@ class ExchangeClient:
         )
 
     def _post(self, body: Any) -> tuple[int, Any]:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(  # noqa: S310 - the caller's configured https URL
-            self.url, data=data, method="POST", headers={"Content-Type": "application/json"}
-        )
+        return post_json(self.url, body, timeout=self.timeout)
+
+
+def post_json(url: str, body: Any, *, timeout: float) -> tuple[int, Any]:
+    """POST ``body`` as JSON; the HTTP status and the decoded answer (text if not JSON).
+
+    Connection failures (refused, timed out) raise ``OSError`` (``URLError`` is one).
+    """
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(  # noqa: S310 - the caller's configured https URL
+        url, data=data, method="POST", headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            return int(answer.status), json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        text = error.read()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
-                return int(answer.status), json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            text = error.read()
-            try:
-                return int(error.code), json.loads(text)
-            except ValueError:
-                return int(error.code), text.decode("utf-8", "replace")
+            return int(error.code), json.loads(text)
+        except ValueError:
+            return int(error.code), text.decode("utf-8", "replace")

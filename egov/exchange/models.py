@@ -35,6 +35,11 @@ class Member(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    endpoint_url = models.URLField(
+        _("接收地址"),
+        blank=True,
+        help_text=_("对等平台的地址，出站报文发往其 /api/v1/exchange/messages"),
+    )
     external_system = models.OneToOneField(
         "core.ExternalSystem",
         null=True,
@@ -90,3 +95,46 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.message_type} {self.message_id}"
+
+
+class OutboundMessage(models.Model):
+    """A message this node sends to one peer, queued until the peer's receipt is held (出站报文).
+
+    Delivered only when the peer's signed receipt for this envelope's digest is
+    kept here (as Estonia's DHX defines delivery). Messages to one peer go in
+    order: a later one waits while an earlier one is pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待投递")
+        DELIVERED = "delivered", _("已投递")
+        FAILED = "failed", _("投递失败")
+
+    message_id = models.UUIDField(_("报文标识"))
+    recipient = models.CharField(_("接收方"), max_length=64)
+    message_type = models.CharField(_("报文类型"), max_length=64)
+    envelope = models.JSONField(_("信封"))
+    envelope_digest = models.CharField(_("信封摘要"), max_length=64)
+    queued_at = models.DateTimeField(_("入队时间"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"))
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    receipt = models.JSONField(_("回执"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("出站报文")
+        verbose_name_plural = _("出站报文")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id", "recipient"], name="exchange_outbound_once_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "recipient", "id"], name="exchange_outbound_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.message_type} {self.message_id} {self.state}"

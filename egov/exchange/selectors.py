@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from egov.core.permissions import may
-from egov.exchange.models import Member, Message
+from egov.exchange.models import Member, Message, OutboundMessage
 
 MANAGE = "apikey.manage"
 
@@ -17,9 +17,10 @@ def members() -> QuerySet[Member]:
 
 
 def message_counts() -> dict[str, int]:
-    """Messages kept per direction (``in``, ``out``)."""
-    rows = Message.objects.values("direction").annotate(n=Count("pk")).order_by("direction")
-    return {str(row["direction"]): int(row["n"]) for row in rows}
+    """Inbound messages kept, and outbound ones per state (``out pending``, ...)."""
+    counts = {"in": Message.objects.filter(direction=Message.Direction.INBOUND).count()}
+    rows = OutboundMessage.objects.values("state").annotate(n=Count("pk")).order_by("state")
+    return counts | {f"out {row['state']}": int(row["n"]) for row in rows}
 
 
 def members_managed_by(actor: Any) -> list[Member]:

@@ -26,6 +26,7 @@ from egov.trust import selectors as trust_selectors
 from egov.trust.errors import TrustError
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+(/[^\s?#]*)?$")
 
 
 def invalid(field: str, reason: str) -> ExchangeError:
@@ -56,6 +57,15 @@ def checked_certificate(serial: str) -> str:
     return status.serial
 
 
+def checked_endpoint(url: str) -> str:
+    """A peer's base URL: http(s), no query or fragment; empty for systems that only send."""
+    if not isinstance(url, str) or len(url) > 200:
+        raise invalid("endpoint_url", "at most 200 characters")
+    if url and (not URL_PATTERN.match(url)):
+        raise invalid("endpoint_url", "an http:// or https:// address without query")
+    return url
+
+
 def checked_code(code: str) -> str:
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise invalid("code", "2-64 lower-case letters, digits or '-'")
@@ -73,6 +83,7 @@ def register_member(
     may_receive: Iterable[str] = (),
     kind: str = Member.Kind.SYSTEM,
     external_system_code: str = "",
+    endpoint_url: str = "",
 ) -> Member:
     """Register a member (登记交换成员) owned by an organisation; audited."""
     checked_code(code)
@@ -108,6 +119,7 @@ def register_member(
             may_send=sending,
             may_receive=receiving,
             external_system=system,
+            endpoint_url=endpoint_url,
         )
         record_audit(
             actor=actor,

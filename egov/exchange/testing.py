@@ -99,6 +99,9 @@ def make_member(
     organisation_code: str,
     may_send: tuple[str, ...] = ("document",),
     suite_name: str = "sm",
+    *,
+    may_receive: tuple[str, ...] = (),
+    endpoint_url: str = "",
 ) -> TestMember:
     organisation = make_organisation(organisation_code)
     key, certificate = system_certificate(code, organisation, suite_name)
@@ -109,6 +112,8 @@ def make_member(
         organisation_code=organisation_code,
         certificate_serial=certificate.serial,
         may_send=may_send,
+        may_receive=may_receive,
+        endpoint_url=endpoint_url,
     )
     return TestMember(member, key, certificate)
 

@@ -4,6 +4,7 @@
         --organisation 230102-SCJG --certificate cert.pem --may-send case-event,ItemPublished
     egov exchange suspend daoli-market [--reason "..."]
     egov exchange reinstate daoli-market
+    egov exchange resend MESSAGE_ID RECIPIENT     # a failed outbound message, again
     egov exchange members
     egov exchange status
     egov exchange send --url https://... --sender daoli-market --certificate cert.pem \\
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov.exchange import selectors, services
+from egov.exchange import outbound, selectors, services
 from egov.exchange.client import ExchangeClient, MessageRefusedError
 from egov.exchange.errors import ExchangeError
 from egov.exchange.node import node_identity
@@ -66,6 +67,9 @@ class Command(BaseCommand):
             sub = commands.add_parser(action, help=f"{action} a member")
             sub.add_argument("code")
             sub.add_argument("--reason", default="")
+        resend = commands.add_parser("resend", help="queue a failed outbound message again")
+        resend.add_argument("message_id")
+        resend.add_argument("recipient")
         commands.add_parser("members", help="list the members")
         commands.add_parser("status", help="this node's identity and message counts")
         send = commands.add_parser("send", help="sign and send one message (no database)")
@@ -108,6 +112,12 @@ class Command(BaseCommand):
             actor=command_actor(), code=options["code"], reason=options["reason"]
         )
         self.stdout.write(f"member {options['code']} active")
+
+    def handle_resend(self, options: dict[str, Any]) -> None:
+        outbound.resend_message(
+            actor=command_actor(), message_id=options["message_id"], recipient=options["recipient"]
+        )
+        self.stdout.write(f"{options['message_id']} queued again for {options['recipient']}")
 
     def handle_members(self, options: dict[str, Any]) -> None:
         for member in selectors.members():
