@@ -184,6 +184,12 @@ class Envelope:
         return digest_of(suite(self.suite_name), canonical(self.document))
 
 
+@lru_cache(maxsize=256)
+def certificate_of(der: bytes) -> ParsedCertificate:
+    """A certificate read once per process (members send the same one again and again)."""
+    return load_certificate(der)
+
+
 def parse_envelope(document: Any) -> Envelope:
     """Check the shape (JSON schema), read the certificate; refuses naming the field."""
     if not isinstance(document, dict):
@@ -193,7 +199,7 @@ def parse_envelope(document: Any) -> Envelope:
         raise ExchangeError(ErrorCode.INVALID_ENVELOPE, _field_of(errors[0]), errors[0].message)
     signature = document["signature"]
     try:
-        certificate = load_certificate(_unb64(signature["certificate"], "signature.certificate"))
+        certificate = certificate_of(_unb64(signature["certificate"], "signature.certificate"))
     except TrustError as exc:
         raise ExchangeError(
             ErrorCode.INVALID_ENVELOPE, "signature.certificate", exc.reason

@@ -3,13 +3,14 @@
 The node signs receipts with the key in ``EGOV_EXCHANGE_NODE_DIR/key.pem``
 whose system certificate is ``cert.pem`` there; ``egov ca issue --kind system
 --subject "CN=<node code>,..." --out <dir>`` makes both. Read on each use (a
-few hundred microseconds), so a renewed certificate takes effect without a
-restart and nothing is held in process memory between requests.
+stat of the two files), so a renewed certificate takes effect without a
+restart; the parsed pair is cached per version of the files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -32,18 +33,32 @@ def node_code() -> str:
     return str(settings.EGOV_EXCHANGE_NODE_CODE)
 
 
+def file_versions(directory: Path) -> tuple[tuple[int, int], ...]:
+    """(modification time, size) of key.pem and cert.pem: a new pair makes a new identity."""
+    stats = [(directory / name).stat() for name in ("key.pem", "cert.pem")]
+    return tuple((s.st_mtime_ns, s.st_size) for s in stats)
+
+
+@lru_cache(maxsize=4)
+def read_identity(code: str, directory: Path, versions: object) -> NodeIdentity:
+    """Parse the pair once per version of the files (a few ms each time otherwise)."""
+    key = load_key((directory / "key.pem").read_bytes())
+    certificate = load_certificate((directory / "cert.pem").read_bytes())
+    if certificate.public_key_der != key.public_key().to_der():
+        raise ExchangeError(ErrorCode.NODE_NOT_CONFIGURED, "node", "key.pem is not cert.pem's key")
+    return NodeIdentity(code=code, key=key, certificate=certificate)
+
+
 def node_identity() -> NodeIdentity:
     """The node's key and certificate; ``node_not_configured`` when missing or mismatched."""
     directory = Path(settings.EGOV_EXCHANGE_NODE_DIR)
     try:
-        key = load_key((directory / "key.pem").read_bytes())
-        certificate = load_certificate((directory / "cert.pem").read_bytes())
-    except (OSError, ExchangeError, TrustError):
+        return read_identity(node_code(), directory, file_versions(directory))
+    except (OSError, TrustError):
         raise ExchangeError(
             ErrorCode.NODE_NOT_CONFIGURED,
             "node",
             f"no usable key.pem and cert.pem in {directory} (egov ca issue --kind system)",
         ) from None
-    if certificate.public_key_der != key.public_key().to_der():
-        raise ExchangeError(ErrorCode.NODE_NOT_CONFIGURED, "node", "key.pem is not cert.pem's key")
-    return NodeIdentity(code=node_code(), key=key, certificate=certificate)
+    except ExchangeError as exc:
+        raise ExchangeError(ErrorCode.NODE_NOT_CONFIGURED, "node", exc.reason) from None
