@@ -13,6 +13,7 @@ batch answers 200 with one result per envelope; the good ones are kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +26,13 @@ from ninja.security import django_auth
 from egov.core.api_errors import ErrorOut, problem
 from egov.core.errors import ErrorCode as CoreCode
 from egov.core.errors import ForbiddenError
+from egov.core.pagination import paginated
 from egov.core.schema_text import CodeText, NameText, NoteText
 from egov.core.typed_requests import signed_in_user
 from egov.exchange import inbound, selectors, services
 from egov.exchange.envelope import SCHEMA_PATH
 from egov.exchange.errors import ErrorCode, ExchangeError
-from egov.exchange.models import Member
+from egov.exchange.models import Member, Message
 
 router = Router(tags=["exchange"])
 
@@ -291,3 +293,33 @@ def reinstate(request: HttpRequest, code: str, body: ReasonIn) -> Status:
     return member_answer(
         lambda: services.reinstate_member(actor=actor, code=code, reason=body.reason)
     )
+
+
+# --- Message log (报文日志): auditors and administrators ---------------------------------
+
+
+class LogEntryOut(Schema):
+    message_id: str
+    direction: str
+    message_type: str
+    sender: str
+    recipients: list[str]
+    created: dt.datetime
+    received_at: dt.datetime
+    digest: str
+    envelope_digest: str
+    certificate_serial: str
+    envelope: dict[str, Any] = Field(description="as received: check it with docs/exchange.md")
+    receipt: dict[str, Any] = Field(description="the receipt this node signed for it")
+
+    @staticmethod
+    def resolve_message_id(obj: Message) -> str:
+        return str(obj.message_id)
+
+
+@router.get("/log", response={200: list[LogEntryOut], 403: ErrorOut}, auth=django_auth)
+@paginated
+def message_log(request: HttpRequest, sender: str = "", message_type: str = "") -> Any:
+    """Received messages with envelope and receipt (报文日志), newest first; for auditors and
+    administrators, of the members in their organisation's scope."""
+    return selectors.message_log(signed_in_user(request), sender=sender, message_type=message_type)

@@ -26,3 +26,18 @@ def message_counts() -> dict[str, int]:
 def members_managed_by(actor: Any) -> list[Member]:
     """The members whose organisation the actor may manage (``apikey.manage``), by code."""
     return [m for m in members() if may(actor, MANAGE, m.organisation)]
+
+
+AUDIT = "audit.view"
+
+
+def message_log(actor: Any, *, sender: str = "", message_type: str = "") -> QuerySet[Message]:
+    """Inbound messages of the members whose organisation the actor may audit (报文日志),
+    newest first, with their envelopes and receipts for checking offline."""
+    visible = [m.code for m in members() if may(actor, AUDIT, m.organisation)]
+    query = Message.objects.filter(sender__in=visible)
+    if sender:
+        query = query.filter(sender=sender)
+    if message_type:
+        query = query.filter(message_type=message_type)
+    return query.order_by("-received_at", "-pk")
