@@ -95,6 +95,7 @@ def register_routers() -> None:
     api.add_router("/trust/", "egov.trust.api.router")
     api.add_router("/approvals/", "egov.approvals.api.router")
     api.add_router("/supervision/", "egov.supervision.api.router")
+    api.add_router("/exchange/", "egov.exchange.api.router")
 
 
 register_routers()

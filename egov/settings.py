@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "egov.approvals",
     "egov.supervision",
     "egov.monitoring",
+    "egov.exchange",
 ]
 
 MIDDLEWARE = [
@@ -353,6 +354,14 @@ EGOV_SMS_BACKEND = env("EGOV_SMS_BACKEND", "egov.supervision.statistics.notify.L
 # "20/h", "100/d", "5/10m" or "off"); counted in the database, shared by every process.
 EGOV_SUBMISSION_RATE = env("EGOV_SUBMISSION_RATE", "20/h")
 EGOV_SUBMISSION_RATE_PER_ADDRESS = env("EGOV_SUBMISSION_RATE_PER_ADDRESS", "60/h")
+
+# Exchange gateway (docs/exchange.md, ADR 0060): this node's member code, the directory holding
+# its signing key and system certificate (`egov ca issue --kind system --out DIR` writes
+# key.pem and cert.pem there), the freshness window and the largest message.
+EGOV_EXCHANGE_NODE_CODE = env("EGOV_EXCHANGE_NODE_CODE", "egov-platform")
+EGOV_EXCHANGE_NODE_DIR = Path(env("EGOV_EXCHANGE_NODE_DIR") or VAR_DIR / "exchange-node")
+EGOV_EXCHANGE_WINDOW_SECONDS = int(env("EGOV_EXCHANGE_WINDOW_SECONDS", "600"))
+EGOV_EXCHANGE_MAX_MESSAGE_BYTES = int(env("EGOV_EXCHANGE_MAX_MESSAGE_BYTES", "1048576"))
 
 LOGGING = {
     "version": 1,

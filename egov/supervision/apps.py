@@ -20,6 +20,9 @@ class SupervisionConfig(AppConfig):
         from egov.supervision.collection import internal as collection
 
         collection.register()  # our approvals' case events and ItemPublished, by the outbox
+        from egov.supervision.collection import exchange_inbound
+
+        exchange_inbound.register()  # departments' case events through the exchange (ADR 0061)
         register_dashboard_menu()
         register_findings_menu()
         register_rules_and_demo()
