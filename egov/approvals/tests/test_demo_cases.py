@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from egov.approvals.demo import load_demo_catalogue
@@ -47,20 +48,24 @@ def test_the_cases_wait_until_the_demo_data_is_committed(
 
 def test_every_stage_is_there_and_a_second_load_adds_nothing(demo_world: None) -> None:
     filed = file_demo_cases()
-    assert filed == len(RECIPES) == 9
+    assert filed == len(RECIPES) == 10
     statuses = sorted(Case.objects.values_list("status", flat=True))
     assert statuses == sorted(
         [Case.Status.SUBMITTED] * 2
         + [Case.Status.SUPPLEMENT_REQUESTED] * 2
         + [Case.Status.ACCEPTED] * 3
-        + [Case.Status.SPECIAL_PROCEDURE, Case.Status.CONCLUDED]
+        + [Case.Status.SPECIAL_PROCEDURE, Case.Status.CONCLUDED, Case.Status.DELIVERED]
     )
     assert set(Case.objects.values_list("item__department__code", flat=True)) == {"230102-SCJG"}
     assert Case.objects.filter(applicant__username="citizen_demo").exists()
     concluded = Case.objects.get(status=Case.Status.CONCLUDED)
     assert concluded.licence_number
+    revoked = Case.objects.get(status=Case.Status.DELIVERED)
+    assert revoked.licence_ending.kind == "revoked"
+    page = Client().get(f"/approvals/verify/{revoked.verification_code}/").content.decode()
+    assert "verify-revoked" in page
     assert file_demo_cases() == 0
-    assert Case.objects.count() == 9
+    assert Case.objects.count() == 10
 
 
 def test_the_cases_were_filed_in_the_past_through_the_services(demo_world: None) -> None:
