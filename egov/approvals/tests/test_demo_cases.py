@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -16,19 +18,30 @@ from egov.core import demo as core_demo
 from egov.core.demo import demo_password, demo_public, demo_staff, load_demo_organisations
 from egov.core.models import User
 from egov.core.selectors.calendar import get_working_calendar
-from egov.core.testing import shanghai
+from egov.core.testing import kept_for_the_module, shanghai
 
 pytestmark = pytest.mark.django_db
 
 
+TUESDAY_MORNING = shanghai(2026, 11, 24, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def demo_world_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo's organisations, accounts and catalogue, loaded on a Tuesday morning once for
+    the module (the catalogue takes seconds), and rolled back after its last test."""
+    with kept_for_the_module(django_db_blocker), time_machine.travel(TUESDAY_MORNING, tick=False):
+        load_demo_organisations()
+        demo_staff(demo_password())
+        demo_public(demo_password())
+        load_demo_catalogue()
+        yield
+
+
 @pytest.fixture
-def demo_world(time_machine: Any) -> None:
-    """The demo's organisations, accounts and catalogue, on a Tuesday morning."""
-    time_machine.move_to(shanghai(2026, 11, 24, 9, 30))
-    load_demo_organisations()
-    demo_staff(demo_password())
-    demo_public(demo_password())
-    load_demo_catalogue()
+def demo_world(demo_world_data: None, time_machine: Any) -> None:
+    """The demo's organisations, accounts and catalogue, on that Tuesday morning."""
+    time_machine.move_to(TUESDAY_MORNING)
 
 
 def test_the_loader_is_registered_after_the_catalogue() -> None:
