@@ -49,6 +49,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.NO_OPEN_SPECIAL_PROCEDURE: 409,
     ErrorCode.DUPLICATE_RECEIPT: 409,
     ErrorCode.DUPLICATE_LICENCE: 409,
+    ErrorCode.LICENCE_ENDED: 409,
 }
 
 
@@ -151,6 +152,9 @@ class CaseOut(Schema):
     accepted_at: dt.datetime | None
     decided_at: dt.datetime | None
     licence_number: str | None
+    licence_status: str | None = Field(
+        ..., description="valid, revoked (撤销) or cancelled (注销); null when none was issued"
+    )
     reasons: str
     remedies: str
     clock: ClockOut
@@ -180,6 +184,7 @@ def case_body(case: Case) -> dict[str, Any]:
         "accepted_at": case.accepted_at,
         "decided_at": case.decided_at,
         "licence_number": case.licence_number,
+        "licence_status": selectors.licence_status(case),
         "reasons": case.reasons,
         "remedies": case.remedies,
         "clock": {**reading.__dict__, "phase": reading.phase.value, "light": reading.light.value},
@@ -347,6 +352,12 @@ class ReasonIn(Schema):
     reason: NoteText = ""
 
 
+class LicenceEndingIn(Schema):
+    ground: CodeText = Field(..., description="the ground (事由): a code of egov.approvals.licence")
+    reason: NoteText
+    legal_basis: NoteText = Field("", description="the provision applied; required for other_*")
+
+
 class PaymentIn(Schema):
     fee_name: NameText
     amount_fen: int
@@ -460,3 +471,17 @@ def terminate(request: HttpRequest, number: str, body: ReasonIn) -> Any:
 def record_payment(request: HttpRequest, number: str, body: PaymentIn) -> Any:
     """Record a fee payment with its receipt number (缴费登记)."""
     return act(request, number, services.record_fee_payment, **body.dict())
+
+
+@router.post("/cases/{number}/licence/revoke", response=CASE, auth=django_auth)
+@answers_approval_errors
+def revoke_licence(request: HttpRequest, number: str, body: LicenceEndingIn) -> Any:
+    """Revoke the licence (撤销行政许可, 行政许可法第六十九条), leaders only."""
+    return act(request, number, services.revoke_licence, **body.dict())
+
+
+@router.post("/cases/{number}/licence/cancel", response=CASE, auth=django_auth)
+@answers_approval_errors
+def cancel_licence(request: HttpRequest, number: str, body: LicenceEndingIn) -> Any:
+    """Cancel the licence (注销行政许可, 行政许可法第七十条), clerks and leaders."""
+    return act(request, number, services.cancel_licence, **body.dict())

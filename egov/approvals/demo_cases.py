@@ -4,7 +4,8 @@ The demo citizen and enterprise apply online for the 道里区 market regulator'
 items, and the 道里区 clerk and leader handle them, through the same services
 as the pages, each step on its own past day (:data:`RECIPES`): applications
 wait for acceptance, some are under review, overdue or nearly so, some wait
-for 补正 or a hearing, one was approved and concluded, so the clerk's queue
+for 补正 or a hearing, one was approved and concluded, one approved, delivered
+and its licence revoked (撤销), so the clerk's queue
 shows green, yellow and red lights on the day the demo is loaded. The services open durable
 transactions, so the loader runs them once the demo data is committed
 (``transaction.on_commit``). Idempotent: nothing is added once the demo
@@ -66,6 +67,16 @@ RECIPES: dict[str, tuple[Step, ...]] = {
     "supplement_after_acceptance": (("file", 4, 9), ("accept", 3, 10), ("supplement", 2, 11)),
     "hearing": (("file", 5, 9), ("accept", 4, 10), ("hearing", 2, 11)),
     "concluded": (("file", 6, 9), ("accept", 5, 10), ("approve", 3, 11), ("conclude", 2, 15)),
+    # A licence obtained with a forged lease, revoked after delivery (撤销, ADR 0058):
+    # its decision's verification page answers 已撤销.
+    "revoked": (
+        ("file", 9, 9),
+        ("accept", 8, 10),
+        ("approve", 6, 11),
+        ("conclude", 6, 15),
+        ("deliver", 5, 10),
+        ("revoke", 1, 10),
+    ),
 }
 
 
@@ -160,6 +171,15 @@ def take_step(step: str, number: str, staff: dict[str, User]) -> None:
         services.approve_case(actor=leader, number=number)
     elif step == "conclude":
         services.conclude_case(actor=clerk, number=number)
+    elif step == "deliver":
+        services.deliver_case(actor=clerk, number=number, method="window")
+    elif step == "revoke":
+        services.revoke_licence(
+            actor=leader,
+            number=number,
+            ground="improper_means",
+            reason="经核查，申请时提交的经营场所租赁合同系伪造（演示数据）",
+        )
 
 
 def file_recipe(

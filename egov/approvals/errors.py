@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     DUPLICATE_LICENCE = "duplicate_licence"
     NOT_APPLICANT = "not_applicant"
     RATE_LIMITED = "rate_limited"
+    LICENCE_ENDED = "licence_ended"
 
 
 class ApprovalError(Exception):

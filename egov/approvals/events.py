@@ -34,6 +34,21 @@ class CaseEvent(StrEnum):
     FEE_PAID = "FeePaid"  # 缴费
 
 
+class LicenceEvent(StrEnum):
+    """A licence ended before its time (ADR 0058): steps of the case, not of its handling.
+
+    Published through the outbox with the case events' envelope; specified in
+    ``docs/licence-events.schema.json``. The supervision engine watches the
+    handling of cases and does not subscribe to them.
+    """
+
+    LICENCE_REVOKED = "LicenceRevoked"  # 撤销行政许可
+    LICENCE_CANCELLED = "LicenceCancelled"  # 注销行政许可
+
+
+StepEvent = CaseEvent | LicenceEvent
+
+
 class ActorKind(StrEnum):
     """Who acted: a staff member, the applicant, the platform itself, an external system."""
 
@@ -50,7 +65,7 @@ def utc_text(instant: dt.datetime) -> str:
 
 def envelope(
     *,
-    event_type: CaseEvent,
+    event_type: StepEvent,
     occurred_at: dt.datetime,
     case: dict[str, str],
     actor: dict[str, str],

@@ -13,8 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.approvals.catalogue import ITEM_KINDS
+from egov.approvals.licence import ENDING_LABELS, GROUNDS, Ending
 from egov.approvals.workflow import STATUS_LABELS
 from egov.approvals.workflow import Status as WorkflowStatus
 
@@ -329,6 +331,42 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.event_type}"
+
+
+class LicenceEnding(models.Model):
+    """A licence ended before its time (ADR 0058): 撤销 (art. 69) or 注销 (art. 70).
+
+    One per case at most (the unique case), so a licence cannot be ended twice;
+    the case keeps its status: the handling was what it was.
+    """
+
+    # As Case.Status: the functional form, from the pure module's table.
+    Kind = models.TextChoices(  # type: ignore[call-overload]
+        "Kind", [(e.name, (e.value, pgettext_lazy("licence", ENDING_LABELS[e]))) for e in Ending]
+    )
+    Ground = models.TextChoices(  # type: ignore[call-overload]
+        "Ground", [(code.upper(), (code, _(g.label))) for code, g in GROUNDS.items()]
+    )
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="licence_ending")
+    licence_number = models.CharField(_("证照编号"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    ground = models.CharField(
+        pgettext_lazy("licence", "事由"), max_length=32, choices=Ground.choices
+    )
+    reason = models.TextField(_("理由"))
+    legal_basis = models.TextField(_("法律依据"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"))
+
+    class Meta:
+        verbose_name = _("证照撤销或注销")
+        verbose_name_plural = _("证照撤销或注销")
+
+    def __str__(self) -> str:
+        return f"{self.licence_number} {self.kind}"
 
 
 class NumberCounter(models.Model):

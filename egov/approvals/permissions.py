@@ -22,6 +22,8 @@ DELIVER = "approvals.deliver"
 TERMINATE = "approvals.terminate"
 RECORD_FEE = "approvals.record_fee"
 MANAGE_CATALOGUE = "approvals.manage_catalogue"
+REVOKE_LICENCE = "approvals.revoke_licence"
+CANCEL_LICENCE = "approvals.cancel_licence"
 
 CLERK, LEADER, SUPERVISOR = "clerk", "leader", "supervisor"
 
@@ -40,6 +42,10 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     TERMINATE: (LEADER,),
     RECORD_FEE: (CLERK,),
     MANAGE_CATALOGUE: (LEADER,),
+    # 撤销 undoes a decision, so it is a decision too: a leader's (ADR 0058).
+    REVOKE_LICENCE: (LEADER,),
+    # 注销 completes the formalities of a licence that has ended (办理注销手续).
+    CANCEL_LICENCE: (CLERK, LEADER),
 }
 
 # The permission each workflow action's service checks (by the action's name in
@@ -59,4 +65,6 @@ ACTION_PERMISSIONS: dict[str, str] = {
     "deliver": DELIVER,
     "terminate": TERMINATE,
     "record_fee": RECORD_FEE,
+    "revoke_licence": REVOKE_LICENCE,
+    "cancel_licence": CANCEL_LICENCE,
 }

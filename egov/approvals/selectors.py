@@ -15,9 +15,17 @@ from django.utils import timezone
 
 from egov.approvals import clock, permissions, verification
 from egov.approvals.catalogue import ITEM_KINDS, MATERIAL_FORMS, yuan
+from egov.approvals.licence import ENDING_LABELS, GROUNDS, Ending
 from egov.approvals.materials import presentation, upload_key
-from egov.approvals.models import Case, CaseMaterial, ServiceItem, Suspension, TimelineEntry
-from egov.approvals.workflow import OPEN, allowed_actions
+from egov.approvals.models import (
+    Case,
+    CaseMaterial,
+    LicenceEnding,
+    ServiceItem,
+    Suspension,
+    TimelineEntry,
+)
+from egov.approvals.workflow import LICENSED, OPEN, allowed_actions
 from egov.core.models import Organisation, Region, User
 from egov.core.permissions import scopes_for
 from egov.core.regions_data import HEILONGJIANG
@@ -183,9 +191,25 @@ def timeline_actors(case: Case, entries: list[TimelineEntry]) -> dict[str, Actor
     return actors
 
 
+def licence_ending(case: Case) -> LicenceEnding | None:
+    """How the case's licence ended before its time (撤销/注销), or None."""
+    if not case.licence_number or case.status_enum not in LICENSED:
+        return None
+    return LicenceEnding.objects.filter(case=case).first()
+
+
+def licence_status(case: Case) -> str | None:
+    """The licence's state: "valid", "revoked" or "cancelled"; None when none was issued."""
+    if not case.licence_number or case.status_enum not in LICENSED:
+        return None
+    ended = licence_ending(case)
+    return ended.kind if ended is not None else "valid"
+
+
 def next_actions(case: Case) -> list[str]:
-    """The workflow actions the case's status allows now."""
-    return [action.value for action in allowed_actions(case.status_enum)]
+    """The workflow actions the case allows now (the licence's while one is in force)."""
+    in_force = licence_status(case) == "valid"
+    return [action.value for action in allowed_actions(case.status_enum, licence_in_force=in_force)]
 
 
 def applicant_cases(user: Any) -> QuerySet[Case]:
@@ -452,8 +476,22 @@ def decision_verification_url(code: str) -> str:
 
 
 @dataclass(frozen=True)
+class LicenceEnded:
+    """What the public verification page says of a licence that ended: the act, date, ground."""
+
+    kind: str  # "revoked" (撤销) or "cancelled" (注销)
+    label: str  # 已撤销 / 已注销
+    on: dt.date
+    ground: str  # the ground's label, never the free-text reason
+    legal_basis: str  # the article (without a provision typed by staff)
+
+
+@dataclass(frozen=True)
 class VerifiedDecision:
-    """What the public verification page shows of a decision: what the document shows."""
+    """What the public verification page shows of a decision: what the document shows.
+
+    ``ended`` says whether the licence was revoked or cancelled since (ADR 0058).
+    """
 
     item_name: str
     department: str
@@ -461,6 +499,26 @@ class VerifiedDecision:
     decided: dt.date
     approved: bool
     licence_number: str
+    ended: LicenceEnded | None = None
+
+    @property
+    def state(self) -> str:
+        """The answer: "valid", "revoked" or "cancelled"."""
+        return self.ended.kind if self.ended else "valid"
+
+
+def ended_licence(case: Case) -> LicenceEnded | None:
+    ending = getattr(case, "licence_ending", None)
+    if ending is None:
+        return None
+    ground = GROUNDS[ending.ground]
+    return LicenceEnded(
+        kind=ending.kind,
+        label=ENDING_LABELS[Ending(ending.kind)],
+        on=timezone.localtime(ending.decided_at).date(),
+        ground=ground.label,
+        legal_basis=ground.legal_basis,
+    )
 
 
 def verified_decision(code: str) -> VerifiedDecision | None:
@@ -468,7 +526,7 @@ def verified_decision(code: str) -> VerifiedDecision | None:
     code = verification.normalised(code)
     case = (
         Case.objects.filter(verification_code=code, status__in=DECIDED)
-        .select_related("item", "department")
+        .select_related("item", "department", "licence_ending")
         .first()
         if code
         else None
@@ -483,6 +541,7 @@ def verified_decision(code: str) -> VerifiedDecision | None:
         decided=timezone.localtime(case.decided_at).date(),
         approved=bool(case.licence_number),
         licence_number=case.licence_number or "",
+        ended=ended_licence(case),
     )
 
 

@@ -24,12 +24,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from egov.approvals import charts, permissions, selectors, services, wording
 from egov.approvals.clock import Light
 from egov.approvals.errors import ApprovalError, ErrorCode
+from egov.approvals.licence import Ending, grounds_for
 from egov.approvals.materials import presentation
 from egov.approvals.models import Case, Suspension
 from egov.approvals.services.decisions import DELIVERY_METHODS
@@ -116,6 +118,7 @@ ACTION_STAGES = (
     (_("决定"), ("approve", "deny")),
     (_("办结与送达"), ("conclude", "deliver")),
     (_("撤回与终止"), ("withdraw", "terminate")),
+    (_("撤销与注销许可"), ("revoke_licence", "cancel_licence")),
 )
 APPLICANT_ACTIONS = frozenset({"receive_supplement", "withdraw"})
 
@@ -171,6 +174,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "lights": LIGHT_LABELS,
         "is_staff": is_staff,
         "next_case": selectors.next_in_queue(request.user, case) if is_staff else None,
+        "licence_ending": selectors.licence_ending(case),
+        "grounds": {ending.value: grounds_for(ending) for ending in Ending},
     }
     return render(request, "approvals/case_detail.html", context)
 
@@ -194,8 +199,8 @@ def verify_decision(request: HttpRequest, code: str) -> HttpResponse:
     """Check a decision document by its verification code (决定书核验): public, no sign-in.
 
     Answers "valid" with what the document itself shows (the applicant's name
-    masked if a person) or "not found" (404) for an unknown or malformed code.
-    There is no revoked answer: no state follows a decision that undoes it.
+    masked if a person), "revoked" or "cancelled" (撤销/注销, ADR 0058) with the
+    date and the ground, or "not found" (404) for an unknown or malformed code.
     """
     decision = selectors.verified_decision(code)
     return render(
@@ -451,6 +456,20 @@ ACTIONS: dict[str, Callable[[User, str, Post, Any], Any]] = {
     "terminate": lambda u, n, p, f: services.terminate_case(
         actor=u, number=n, reason=p.get("reason", "")
     ),
+    "revoke_licence": lambda u, n, p, f: services.revoke_licence(
+        actor=u,
+        number=n,
+        ground=p.get("ground", ""),
+        reason=p.get("reason", ""),
+        legal_basis=p.get("legal_basis", ""),
+    ),
+    "cancel_licence": lambda u, n, p, f: services.cancel_licence(
+        actor=u,
+        number=n,
+        ground=p.get("ground", ""),
+        reason=p.get("reason", ""),
+        legal_basis=p.get("legal_basis", ""),
+    ),
     "record_fee": lambda u, n, p, f: services.record_fee_payment(
         actor=u,
         number=n,
@@ -468,6 +487,18 @@ ACTION_FIELD_LABELS = {
     "deny": {"reasons": _("不予许可理由")},
     "withdraw": {"reason": _("撤回原因")},
     "terminate": {"reason": _("终止理由")},
+    "revoke_licence": {
+        "ground": _("撤销事由"),
+        "reason": pgettext_lazy("licence", "撤销理由"),
+        "legal_basis": _("适用的法律法规条款"),
+        "licence_number": _("证照"),
+    },
+    "cancel_licence": {
+        "ground": _("注销事由"),
+        "reason": _("注销理由"),
+        "legal_basis": _("适用的法律法规条款"),
+        "licence_number": _("证照"),
+    },
 }
 
 
@@ -476,6 +507,8 @@ ACTION_FIELD_LABELS = {
 CONFIRMATIONS = {
     "refuse": _("操作未完成：请勾选“确认不予受理”后再提交。"),
     "terminate": _("操作未完成：请勾选“确认终止办理”后再提交。"),
+    "revoke_licence": _("操作未完成：请勾选“确认撤销行政许可”后再提交。"),
+    "cancel_licence": _("操作未完成：请勾选“确认注销行政许可”后再提交。"),
 }
 
 

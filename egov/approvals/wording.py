@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from egov.approvals.errors import ApprovalError, ErrorCode
-from egov.approvals.events import CaseEvent
+from egov.approvals.events import CaseEvent, LicenceEvent
 
 ERROR_SENTENCES: dict[ErrorCode, Promise] = {
     ErrorCode.INVALID_INPUT: _("填写内容有误"),
@@ -37,11 +37,19 @@ ERROR_SENTENCES: dict[ErrorCode, Promise] = {
     ErrorCode.DUPLICATE_LICENCE: _("该证照编号已被使用"),
     ErrorCode.NOT_APPLICANT: _("只有申请人本人可以办理此操作"),
     ErrorCode.RATE_LIMITED: _("提交过于频繁，请稍后再试"),
+    ErrorCode.LICENCE_ENDED: _("该许可已被撤销或注销"),
 }
 
 # Each reason the services give, as a pattern, and what a page says instead.
 REASONS: tuple[tuple[str, Promise], ...] = (
     (r"required(: what is wrong or missing)?", _("必填")),
+    (r"required: the provision of the law or regulation applied", _("“其他情形”须写明适用的条款")),
+    (
+        r"no licence in force: the case was not approved",
+        _("本件未准予许可，没有可撤销或注销的证照"),
+    ),
+    (r"already revoked on (?P<date>[0-9-]+)", _("已于 %(date)s 撤销")),
+    (r"already cancelled on (?P<date>[0-9-]+)", _("已于 %(date)s 注销")),
     (r"at most (?P<n>\d+) characters, got (?P<got>\d+)", _("最多 %(n)s 个字，现有 %(got)s 个")),
     (r"expected text, got .*", _("应为文字")),
     (r".* is not allowed", _("含有不允许的控制字符")),
@@ -112,6 +120,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "missing": _("需补正材料"),
     "status": _("状态"),
     "number": _("办件编号"),
+    "ground": pgettext_lazy("licence", "事由"),
+    "legal_basis": _("法律依据"),
 }
 ENTRY_PARTS: dict[str, Promise] = {"code": _("材料"), "name": _("名称"), "reason": _("原因")}
 ENTRY_FIELD = re.compile(r"missing\[(?P<index>\d+)\](\.(?P<part>\w+))?")
@@ -172,6 +182,8 @@ STEP_NAMES: dict[str, Promise] = {
     CaseEvent.CASE_WITHDRAWN: _("撤回申请"),
     CaseEvent.CASE_TERMINATED: _("终止办理"),
     CaseEvent.FEE_PAID: _("缴费"),
+    LicenceEvent.LICENCE_REVOKED: _("撤销行政许可"),
+    LicenceEvent.LICENCE_CANCELLED: _("注销行政许可"),
 }
 DECISIONS: dict[str, Promise] = {"approve": _("准予许可"), "deny": _("不予许可")}
 

@@ -57,6 +57,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     TERMINATE = "terminate"
     RECORD_FEE = "record_fee"
+    REVOKE_LICENCE = "revoke_licence"  # 撤销 (行政许可法第六十九条)
+    CANCEL_LICENCE = "cancel_licence"  # 注销 (行政许可法第七十条)
 
 
 OPEN = frozenset(
@@ -65,6 +67,11 @@ OPEN = frozenset(
 FINAL = frozenset({Status.DELIVERED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED})
 # The clock runs while a case is open; a decision, refusal or withdrawal stops it.
 CLOCK_RUNNING = OPEN
+# Where a licence may stand: decided, concluded or delivered (if the decision approved).
+LICENSED = frozenset({Status.APPROVED, Status.CONCLUDED, Status.DELIVERED})
+# Actions on the licence, not the case: they keep the case's status (ADR 0058) and
+# are allowed only while the case holds a licence in force (see allowed_actions).
+LICENCE_ACTIONS = frozenset({Action.REVOKE_LICENCE, Action.CANCEL_LICENCE})
 
 # action -> (statuses it may start from, status it leads to; None keeps the status)
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
@@ -89,6 +96,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
         frozenset({Status.ACCEPTED, Status.SPECIAL_PROCEDURE, Status.APPROVED, Status.CONCLUDED}),
         None,
     ),
+    Action.REVOKE_LICENCE: (LICENSED, None),
+    Action.CANCEL_LICENCE: (LICENSED, None),
 }
 
 
@@ -120,6 +129,14 @@ def next_status(action: Action, status: Status, *, accepted: bool = False) -> St
     return status if target is None else target
 
 
-def allowed_actions(status: Status) -> list[Action]:
-    """The actions a case in this status allows, in workflow order."""
-    return [action for action in Action if may_move(action, status)]
+def allowed_actions(status: Status, *, licence_in_force: bool = False) -> list[Action]:
+    """The actions a case in this status allows, in workflow order.
+
+    The licence's actions only while ``licence_in_force``: the case was approved
+    and its licence has been neither revoked nor cancelled.
+    """
+    return [
+        action
+        for action in Action
+        if may_move(action, status) and (licence_in_force or action not in LICENCE_ACTIONS)
+    ]

@@ -16,12 +16,15 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from django.db import transaction
 
 from egov.core.identifiers import credit_code_with_check_digit, resident_id_with_check_digit
 from egov.core.models import Organisation, Region, User
@@ -261,3 +264,26 @@ def pass_second_factor(client: Any, user: User) -> Any:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+@contextlib.contextmanager
+def kept_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """Data built once for a module's tests and rolled back after them (setUpTestData).
+
+    For a module-scoped fixture that builds what every test of the module reads
+    (the whole demo takes seconds): the block is one atomic transaction around
+    the module's tests, marked as a test case's own (``_from_testcase``, as
+    Django's ``TestCase`` marks its class-wide one) so that the services' durable
+    transactions may open inside it. Each test's own transaction is a savepoint
+    in it, rolled back after the test; this block is rolled back after the last
+    test of the module, so no other module sees the data.
+    """
+    with django_db_blocker.unblock():
+        module_atomic = transaction.atomic()
+        module_atomic._from_testcase = True  # type: ignore[attr-defined]
+        module_atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            module_atomic.__exit__(None, None, None)

@@ -28,7 +28,7 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 
 from egov.approvals.services import save_service_item, submit_application
 from egov.approvals.tests.conftest import FOOD_ITEM, FORM, good_files
-from egov.core.testing import make_citizen, make_organisation, named_user
+from egov.core.testing import kept_for_the_module, make_citizen, make_organisation, named_user
 from egov.supervision.findings import handling as findings
 from egov.supervision.tests.lit_cases import make_finding
 
@@ -95,26 +95,35 @@ def connection_kept_open() -> Iterator[None]:
             signal.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def module_callers(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The callers' accounts, sessions and real objects, built once for the module's few
+    hundred runs (each test's writes are rolled back after it; these after the module)."""
+    with kept_for_the_module(django_db_blocker):
+        citizen = make_citizen("citizen_fuzz")
+        supervisor = named_user("supervisor_province")
+        objects = real_objects(citizen, supervisor)
+        headers = {
+            "anonymous": {},
+            "citizen": signed_in_headers(citizen),
+            "clerk": signed_in_headers(named_user("clerk_harbin_daoli")),
+            "supervisor": signed_in_headers(supervisor),
+        }
+        # The run is only worth something if the sessions are real: each caller is who it says.
+        assert {name: signed_in_as(h) for name, h in headers.items()} == {
+            "anonymous": None,
+            "citizen": "citizen_fuzz",
+            "clerk": "clerk_harbin_daoli",
+            "supervisor": "supervisor_province",
+        }
+        with connection_kept_open():
+            yield {"headers": headers, "objects": objects}
+
+
 @pytest.fixture
-def callers(db: None) -> Iterator[dict[str, Any]]:
-    citizen = make_citizen("citizen_fuzz")
-    supervisor = named_user("supervisor_province")
-    objects = real_objects(citizen, supervisor)
-    headers = {
-        "anonymous": {},
-        "citizen": signed_in_headers(citizen),
-        "clerk": signed_in_headers(named_user("clerk_harbin_daoli")),
-        "supervisor": signed_in_headers(supervisor),
-    }
-    # The run is only worth something if the sessions are real: each caller is who it says.
-    assert {name: signed_in_as(h) for name, h in headers.items()} == {
-        "anonymous": None,
-        "citizen": "citizen_fuzz",
-        "clerk": "clerk_harbin_daoli",
-        "supervisor": "supervisor_province",
-    }
-    with connection_kept_open():
-        yield {"headers": headers, "objects": objects}
+def callers(db: None, module_callers: dict[str, Any]) -> dict[str, Any]:
+    """The module's callers, in the test's own transaction (a savepoint in the module's)."""
+    return module_callers
 
 
 def with_real_identifiers(case: Any, objects: dict[str, Any]) -> bool:

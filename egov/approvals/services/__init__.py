@@ -17,6 +17,7 @@ from egov.approvals.services.decisions import (
     deny_case,
     record_fee_payment,
 )
+from egov.approvals.services.licences import cancel_licence, revoke_licence
 from egov.approvals.services.materials import open_material, record_refused_material_request
 from egov.approvals.services.supplements import (
     end_special_procedure,
@@ -31,6 +32,7 @@ __all__ = [
     "access_case",
     "approve_case",
     "approve_extension",
+    "cancel_licence",
     "conclude_case",
     "deliver_case",
     "deny_case",
@@ -42,6 +44,7 @@ __all__ = [
     "refuse_case",
     "register_walk_in",
     "request_supplement",
+    "revoke_licence",
     "save_service_item",
     "start_special_procedure",
     "submit_application",

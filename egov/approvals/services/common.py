@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from egov.approvals import permissions
 from egov.approvals.errors import ApprovalError, ErrorCode
-from egov.approvals.events import ActorKind, CaseEvent, envelope
+from egov.approvals.events import ActorKind, StepEvent, envelope
 from egov.approvals.forms_spec import check_upload
 from egov.approvals.models import Case, CaseMaterial, NumberCounter, TimelineEntry
 from egov.approvals.numbering import NumberingError, parse_case_number
@@ -115,7 +115,7 @@ def case_keys(case: Case) -> dict[str, str]:
 def record_step(
     *,
     case: Case,
-    event_type: CaseEvent,
+    event_type: StepEvent,
     actor: Any,
     data: dict[str, Any],
     summary: str,

@@ -19,15 +19,23 @@ from egov.approvals.models import (
     CaseMaterial,
     Extension,
     FeePayment,
+    LicenceEnding,
     NumberCounter,
     ServiceItem,
     Suspension,
     TimelineEntry,
 )
-from egov.approvals.services import save_service_item, submit_application
+from egov.approvals.services import (
+    accept_case,
+    approve_case,
+    conclude_case,
+    deliver_case,
+    save_service_item,
+    submit_application,
+)
 from egov.core.identifiers import credit_code_with_check_digit
 from egov.core.models import AuditEntry, Event, Organisation, User
-from egov.core.testing import make_citizen, make_organisation, make_staff
+from egov.core.testing import make_citizen, make_organisation, make_staff, shanghai
 
 RESIDENT_ID = "230102197503120032"  # check character 2 (GB 11643)
 ENTERPRISE_CODE = credit_code_with_check_digit("91230102MA1B2C3D4")
@@ -161,3 +169,39 @@ def submitted_case(citizen, food_item) -> Case:
     return submit_application(
         applicant=citizen, item_code=food_item.code, form=FORM, files=good_files()
     )
+
+
+# --- Licences that may be revoked or cancelled (ADR 0058) ----------------------------
+
+
+@contextlib.contextmanager
+def nothing_written_nor_ended() -> Iterator[None]:
+    """No case, timeline, event, audit row nor licence ending is written in the block."""
+    before = counts() | {"LicenceEnding": LicenceEnding.objects.count()}
+    yield
+    assert counts() | {"LicenceEnding": LicenceEnding.objects.count()} == before
+
+
+def approved(time_machine, citizen, food_item, clerk, leader) -> Case:
+    time_machine.move_to(shanghai(2026, 11, 26, 10))
+    case = submit_application(
+        applicant=citizen, item_code=food_item.code, form=FORM, files=good_files()
+    )
+    time_machine.move_to(shanghai(2026, 11, 27, 9))
+    accept_case(actor=clerk, number=case.number)
+    time_machine.move_to(shanghai(2026, 11, 30, 15))
+    return approve_case(actor=leader, number=case.number)
+
+
+@pytest.fixture
+def licensed_case(time_machine, citizen, food_item, clerk_daoli, leader_daoli) -> Case:
+    """Approved on Monday 30 November 2026: its licence is in force."""
+    return approved(time_machine, citizen, food_item, clerk_daoli, leader_daoli)
+
+
+@pytest.fixture
+def delivered_case(time_machine, licensed_case, clerk_daoli) -> Case:
+    """Approved, concluded and posted on Tuesday 1 December 2026."""
+    time_machine.move_to(shanghai(2026, 12, 1, 10))
+    conclude_case(actor=clerk_daoli, number=licensed_case.number)
+    return deliver_case(actor=clerk_daoli, number=licensed_case.number, method="post")

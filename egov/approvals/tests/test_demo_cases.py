@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from egov.approvals.demo import load_demo_catalogue
@@ -15,19 +18,30 @@ from egov.core import demo as core_demo
 from egov.core.demo import demo_password, demo_public, demo_staff, load_demo_organisations
 from egov.core.models import User
 from egov.core.selectors.calendar import get_working_calendar
-from egov.core.testing import shanghai
+from egov.core.testing import kept_for_the_module, shanghai
 
 pytestmark = pytest.mark.django_db
 
 
+TUESDAY_MORNING = shanghai(2026, 11, 24, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def demo_world_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo's organisations, accounts and catalogue, loaded on a Tuesday morning once for
+    the module (the catalogue takes seconds), and rolled back after its last test."""
+    with kept_for_the_module(django_db_blocker), time_machine.travel(TUESDAY_MORNING, tick=False):
+        load_demo_organisations()
+        demo_staff(demo_password())
+        demo_public(demo_password())
+        load_demo_catalogue()
+        yield
+
+
 @pytest.fixture
-def demo_world(time_machine: Any) -> None:
-    """The demo's organisations, accounts and catalogue, on a Tuesday morning."""
-    time_machine.move_to(shanghai(2026, 11, 24, 9, 30))
-    load_demo_organisations()
-    demo_staff(demo_password())
-    demo_public(demo_password())
-    load_demo_catalogue()
+def demo_world(demo_world_data: None, time_machine: Any) -> None:
+    """The demo's organisations, accounts and catalogue, on that Tuesday morning."""
+    time_machine.move_to(TUESDAY_MORNING)
 
 
 def test_the_loader_is_registered_after_the_catalogue() -> None:
@@ -47,20 +61,24 @@ def test_the_cases_wait_until_the_demo_data_is_committed(
 
 def test_every_stage_is_there_and_a_second_load_adds_nothing(demo_world: None) -> None:
     filed = file_demo_cases()
-    assert filed == len(RECIPES) == 9
+    assert filed == len(RECIPES) == 10
     statuses = sorted(Case.objects.values_list("status", flat=True))
     assert statuses == sorted(
         [Case.Status.SUBMITTED] * 2
         + [Case.Status.SUPPLEMENT_REQUESTED] * 2
         + [Case.Status.ACCEPTED] * 3
-        + [Case.Status.SPECIAL_PROCEDURE, Case.Status.CONCLUDED]
+        + [Case.Status.SPECIAL_PROCEDURE, Case.Status.CONCLUDED, Case.Status.DELIVERED]
     )
     assert set(Case.objects.values_list("item__department__code", flat=True)) == {"230102-SCJG"}
     assert Case.objects.filter(applicant__username="citizen_demo").exists()
     concluded = Case.objects.get(status=Case.Status.CONCLUDED)
     assert concluded.licence_number
+    revoked = Case.objects.get(status=Case.Status.DELIVERED)
+    assert revoked.licence_ending.kind == "revoked"
+    page = Client().get(f"/approvals/verify/{revoked.verification_code}/").content.decode()
+    assert "verify-revoked" in page
     assert file_demo_cases() == 0
-    assert Case.objects.count() == 9
+    assert Case.objects.count() == 10
 
 
 def test_the_cases_were_filed_in_the_past_through_the_services(demo_world: None) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from egov.core.demo import DEFAULT_DEMO_PASSWORD, load_demo_data
 from egov.core.identifiers import parse_credit_code, parse_resident_id
 from egov.core.models import AuditEntry, Organisation, Region, User
 from egov.core.permissions import may
+from egov.core.testing import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +33,12 @@ PROVINCIAL_DEPARTMENTS = [
 ]
 
 
-@pytest.fixture
-def accounts(monkeypatch):
-    monkeypatch.delenv("EGOV_DEMO_PASSWORD", raising=False)
-    return load_demo_data()
+@pytest.fixture(scope="module")
+def accounts(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for the module's tests (it takes seconds), then rolled back."""
+    with kept_for_the_module(django_db_blocker), pytest.MonkeyPatch.context() as patch:
+        patch.delenv("EGOV_DEMO_PASSWORD", raising=False)
+        yield load_demo_data()
 
 
 def test_the_provincial_government_its_office_egov_office_and_departments(accounts):
@@ -135,20 +135,3 @@ def test_the_citizen_and_enterprise_carry_valid_numbers(accounts):
     assert parse_resident_id(citizen.public_account.resident_id).address_code == "230102"
     assert parse_credit_code(enterprise.public_account.credit_code)
     assert {a.kind for a in accounts if a.role == "-"} == {"citizen", "enterprise"}
-
-
-def test_the_password_comes_from_the_environment_when_set(monkeypatch):
-    monkeypatch.setenv("EGOV_DEMO_PASSWORD", "Another-demo-password-7")
-    accounts = load_demo_data()
-    assert User.objects.get(username="clerk_daoli").check_password("Another-demo-password-7")
-    assert {a.password for a in accounts} == {"Another-demo-password-7"}
-
-
-def test_the_command_prints_the_accounts(monkeypatch):
-    monkeypatch.delenv("EGOV_DEMO_PASSWORD", raising=False)
-    out = StringIO()
-    call_command("load_demo_data", stdout=out)
-    lines = out.getvalue().splitlines()
-    assert lines[1].split() == ["username", "password", "role", "organisation", "kind"]
-    row = next(line.split() for line in lines if line.startswith("clerk_daoli "))
-    assert row == ["clerk_daoli", DEFAULT_DEMO_PASSWORD, "clerk", "哈尔滨市道里区人民政府", "staff"]
