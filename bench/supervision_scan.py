@@ -186,6 +186,9 @@ def case_values(
         "light": "suspended" if suspended else "green",
         "handler": handler,
         "event_count": 3,
+        # The projection last rebuilt the case when its last event (acceptance) arrived.
+        "last_event_at": accepted_at,
+        "rebuilt_at": accepted_at,
     }
 
 

@@ -152,6 +152,8 @@ class SupervisedCase(models.Model):
             models.Index(
                 fields=["light_judged_on"], condition=Q(is_open=True), name="open_judged_on"
             ),
+            # The open cases the projection rebuilt since the previous scan (ADR 0056).
+            models.Index(fields=["rebuilt_at"], condition=Q(is_open=True), name="open_rebuilt_at"),
             models.Index(
                 fields=["statutory_deadline"], condition=Q(is_open=True), name="open_statutory"
             ),
