@@ -153,8 +153,8 @@ def judge_lights(today: dt.date) -> dict[str, int]:
     """
     never = judged_cases().filter(light_judged_on__isnull=True)
     bulk = never.exists()  # after a bulk import: each new case written once, then a recount
-    turned = judge_never_judged(never, today) if bulk else dict.fromkeys(RUNNING, 0)
-    turned.setdefault("first_judged", 0)
+    turned: dict[str, int] = dict.fromkeys(RUNNING, 0)
+    turned = judge_never_judged(never, today) if bulk else turned | {"first_judged": 0}
     moves: list[dict[str, object]] = []
     for was, now, condition in light_changes(today):
         cases = SupervisedCase.objects.filter(condition, is_open=True, light=was)

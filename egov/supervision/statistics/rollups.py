@@ -152,6 +152,13 @@ def summed(
     return totals
 
 
+def any_of(conditions: Iterable[Q]) -> Q:
+    found = Q(pk__in=[])
+    for condition in conditions:
+        found |= condition
+    return found
+
+
 def refresh_months(departments: set[str] | None, months: set[dt.date] | None) -> int:
     """Recompute the received-month rows of these departments and months (None: all)."""
     days = ReceivedDay.objects.all()
@@ -160,9 +167,7 @@ def refresh_months(departments: set[str] | None, months: set[dt.date] | None) ->
         if not months:
             return 0
         ends = {m: month_of(m + dt.timedelta(days=31)) for m in months}
-        days = days.filter(
-            Q.create([Q(day__gte=m, day__lt=ends[m]) for m in months], connector=Q.OR)
-        )
+        days = days.filter(any_of(Q(day__gte=m, day__lt=ends[m]) for m in months))
         stale = stale.filter(month__in=months)
     if departments is not None:
         days = days.filter(department_code__in=departments)
@@ -192,8 +197,7 @@ def refresh_weeks(departments: set[str] | None, weeks: set[dt.date] | None) -> i
     if weeks is not None:
         if not weeks:
             return 0
-        spans = [Q(day__range=(w, w + dt.timedelta(days=6))) for w in weeks]
-        days = days.filter(Q.create(spans, connector=Q.OR))
+        days = days.filter(any_of(Q(day__range=(w, w + dt.timedelta(days=6))) for w in weeks))
         stale = stale.filter(week__in=weeks)
     if departments is not None:
         days = days.filter(department_code__in=departments)
