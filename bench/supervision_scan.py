@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "var" / "bench-supervision-scan.json"
 SECTION = "## Supervision scan"
+NOW = dt.datetime.now(dt.UTC)  # the bench's real moment: when the cases are written
 
 
 # --- Database --------------------------------------------------------------------------
@@ -186,6 +187,10 @@ def case_values(
         "light": "suspended" if suspended else "green",
         "handler": handler,
         "event_count": 3,
+        # The projection last rebuilt the case when its last event (acceptance) arrived;
+        # a case accepted "today" at 09:30 UTC may be later than now: rebuilt now.
+        "last_event_at": accepted_at,
+        "rebuilt_at": min(accepted_at, NOW),
     }
 
 
@@ -489,15 +494,19 @@ yellow, and back when a deadline moved) is one UPDATE over a range of a
 partial index on open cases, `(light, deadline)` or `(light, yellow_on)`, so
 it reads only the cases whose light is wrong for today; the open-light
 roll-up gets the changes by one `INSERT … ON CONFLICT DO UPDATE` per place and
-light; cases never judged (a bulk import) are dated once through their own
-partial index and the roll-up recounted. A finding per time rule (past the
+light; cases never judged (a bulk import) are judged through their own
+partial index by one statement whose light is a CASE expression (each
+written once), and the roll-up recounted. A finding per time rule (past the
 promised deadline, past the statutory one) for each case without one, by one
 `INSERT … SELECT` each, and an alert to the handler and the department's
-leaders of each yellow or red case by one more, both only among cases that
-passed a date or were lit since the previous scan (`ScanRun`), every case on
-the first; on PostgreSQL an `ANALYZE` of the three tables first
-(`egov/supervision/judging/scan.py`, `alerts.py`, `rollups.py`). Cases: promised limits
-of 5-30 working days, one in twelve accepted longer ago than its limit, 5 %
+leaders of each yellow or red case by one more, both only among the cases
+that passed a date since the previous scan's day, whose light this scan set,
+or that the projection rebuilt since the previous scan began (`ScanRun`,
+`rebuilt_at`; ADR 0056), as `pk IN (… UNION …)` of index lookups; every case
+on the first; on PostgreSQL an `ANALYZE` of the three tables first
+(`egov/supervision/judging/scan.py`, `alerts.py`, `rollups.py`). Cases
+(`rebuilt_at` when they were accepted, as the projection leaves it):
+promised limits of 5-30 working days, one in twelve accepted longer ago than its limit, 5 %
 suspended, spread over every demo department, 500 handlers, a leader at one
 department in five; written straight into the table (`executemany` on SQLite,
 `COPY` on PostgreSQL). The first scan judged every case for the first time: on

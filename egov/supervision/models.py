@@ -152,6 +152,8 @@ class SupervisedCase(models.Model):
             models.Index(
                 fields=["light_judged_on"], condition=Q(is_open=True), name="open_judged_on"
             ),
+            # The open cases the projection rebuilt since the previous scan (ADR 0056).
+            models.Index(fields=["rebuilt_at"], condition=Q(is_open=True), name="open_rebuilt_at"),
             models.Index(
                 fields=["statutory_deadline"], condition=Q(is_open=True), name="open_statutory"
             ),
@@ -470,3 +472,60 @@ class OpenLightCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_code} {self.item_code} {self.light} {self.cases}"
+
+
+class ReceivedMonth(models.Model):
+    """The received-day figures of one department summed over a calendar month (收件月汇总).
+
+    Kept from :class:`ReceivedDay` (ADR 0057): a month's page reads about one
+    row per department, however many cases and items the month holds.
+    """
+
+    month = models.DateField(_("月份"))  # its first day
+    department_code = models.CharField(_("部门代码"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    received = models.PositiveIntegerField(_("收件"), default=0)
+    concluded = models.PositiveIntegerField(_("办结"), default=0)
+    judged = models.PositiveIntegerField(_("监察判定"), default=0)
+    on_time = models.PositiveIntegerField(_("按时"), default=0)
+    days_total = models.PositiveBigIntegerField(_("用时合计"), default=0)
+    days_counted = models.PositiveIntegerField(_("用时件数"), default=0)
+
+    class Meta:
+        verbose_name = _("收件月汇总")
+        verbose_name_plural = _("收件月汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department_code", "region_path"], name="one_received_month_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department_code}"
+
+
+class DecidedWeek(models.Model):
+    """The decided-day figures of one department summed over a week from Monday (决定周汇总).
+
+    Kept from :class:`DecidedDay` (ADR 0057), for the weekly early warnings.
+    """
+
+    week = models.DateField(_("周一"))
+    department_code = models.CharField(_("部门代码"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    decided = models.PositiveIntegerField(_("决定"), default=0)
+    overdue = models.PositiveIntegerField(_("超期"), default=0)
+    days_sum = models.FloatField(_("用时合计"), default=0)
+    days_squares = models.FloatField(_("用时平方和"), default=0)
+
+    class Meta:
+        verbose_name = _("决定周汇总")
+        verbose_name_plural = _("决定周汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "department_code", "region_path"], name="one_decided_week_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.department_code}"

@@ -49,11 +49,12 @@ from egov.core.models import Organisation, Region
 from egov.core.permissions import scopes_for
 from egov.supervision import permissions
 from egov.supervision.models import (
-    DecidedDay,
+    DecidedWeek,
     Finding,
     Light,
     OpenLightCount,
     ReceivedDay,
+    ReceivedMonth,
     ReferenceItem,
     SupervisedCase,
 )
@@ -301,22 +302,53 @@ def case_counts(cases: QuerySet, key: Any, period: Period) -> Iterable[dict[str,
     )
 
 
-def rolled_case_counts(scope: ViewScope, key: Any, period: Period) -> QuerySet:
-    """:func:`case_counts` from the received-day roll-up: sums of the period's days."""
+RECEIVED_SUMS = ("received", "concluded", "judged", "on_time", "days_total", "days_counted")
+
+
+def whole_months(period: Period) -> tuple[dt.date, dt.date] | None:
+    """The first and last month (first days) lying wholly inside the period, if any."""
+    first = period.start if period.start.day == 1 else month_of_next(period.start)
+    end_month = period.end.replace(day=1)
+    ends_a_month = (period.end + dt.timedelta(days=1)).day == 1
+    last = end_month if ends_a_month else previous_month(end_month)
+    return (first, last) if first <= last else None
+
+
+def month_of_next(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def previous_month(first: dt.date) -> dt.date:
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def summed_by_key(rows: QuerySet, key: Any) -> QuerySet:
     return (
-        ReceivedDay.objects.filter(scope.subtree(), day__range=(period.start, period.end))
-        .annotate(key=key)
+        rows.annotate(key=key)
         .values("key")
-        .annotate(
-            received=Sum("received"),
-            concluded=Sum("concluded"),
-            judged=Sum("judged"),
-            on_time=Sum("on_time"),
-            days_total=Sum("days_total"),
-            days_counted=Sum("days_counted"),
-        )
+        .annotate(**{name: Sum(name) for name in RECEIVED_SUMS})
         .order_by()
     )
+
+
+def rolled_case_counts(scope: ViewScope, key: Any, period: Period, dimension: str) -> list:
+    """:func:`case_counts` from the roll-ups: whole months by department, the rest by day.
+
+    The month rows (ADR 0057) hold about one row per department and month; the
+    item dimension and the days outside whole months read the day rows.
+    """
+    days = ReceivedDay.objects.filter(scope.subtree())
+    months = None if dimension == ITEM else whole_months(period)
+    if months is None:
+        return list(summed_by_key(days.filter(day__range=(period.start, period.end)), key))
+    first, last = months
+    after_last = month_of_next(last)
+    monthly = ReceivedMonth.objects.filter(scope.subtree(), month__range=(first, last))
+    rest = days.filter(
+        Q(day__range=(period.start, first - dt.timedelta(days=1)))
+        | Q(day__range=(after_last, period.end))
+    )
+    return [*summed_by_key(monthly, key), *summed_by_key(rest, key)]
 
 
 def rolled_open_counts(scope: ViewScope, key: Any) -> QuerySet:
@@ -361,11 +393,12 @@ def finding_counts(findings: QuerySet, key: Any, period: Period) -> Iterable[dic
 
 
 def case_aggregates(
-    scope: ViewScope, key: Any, period: Period, source: str
+    scope: ViewScope, key: Any, period: Period, source: str, dimension: str
 ) -> tuple[Iterable[dict[str, Any]], Iterable[dict[str, Any]]]:
     """The period's case figures and the open-case figures, from the roll-ups or the cases."""
     if source == ROLLUPS:
-        return rolled_case_counts(scope, key, period), rolled_open_counts(scope, key)
+        received = rolled_case_counts(scope, key, period, dimension)
+        return received, rolled_open_counts(scope, key)
     cases = cases_in(scope)
     return case_counts(cases, key, period), open_counts(cases, key)
 
@@ -378,7 +411,7 @@ def merged_rows(
     for root in scope.roots:
         key = group_key(dimension, root)
         one_root = ViewScope((root,), scope.department)
-        received, still_open = case_aggregates(one_root, key, period, source)
+        received, still_open = case_aggregates(one_root, key, period, source, dimension)
         findings = findings_in(one_root)
         for rows in (received, still_open, finding_counts(findings, key, period)):
             for row in rows:
@@ -619,27 +652,30 @@ class WeeksSince(Func):
         )
 
 
-class WeeksSinceDay(WeeksSince):
-    """Whole weeks from the date ``start`` to a date column; PostgreSQL subtracts dates to days."""
+def rolled_weeks(scope: ViewScope, start: dt.date) -> list[dict[str, Any]]:
+    """The weekly aggregate rows from the decided-week roll-up (ADR 0057).
 
-    postgresql_template = "((%(expressions)s) / 7)"
-
-
-def rolled_weeks(scope: ViewScope, start: dt.date) -> QuerySet:
-    """The weekly aggregate rows from the decided-day roll-up."""
-    return (
-        DecidedDay.objects.filter(scope.subtree(), day__gte=start)
-        .annotate(key=as_expression("department_code"), week=WeeksSinceDay("day", start))
-        .values("key", "week")
-        .annotate(
-            decided=Sum("decided"),
-            overdue=Sum("overdue"),
-            days_sum=Sum("days_sum"),
-            days_squares=Sum("days_squares"),
-            region=Max("region_path"),
-        )
-        .order_by()
+    Its rows are already one per department and week (two only for a
+    department whose region changed), so they are read as they are and added
+    up here: a GROUP BY in SQL and Django's converters cost more than the sums.
+    """
+    rows = DecidedWeek.objects.filter(scope.subtree(), week__gte=start).values_list(
+        "department_code", "week", "region_path", "decided", "overdue", "days_sum", "days_squares"
     )
+    merged: dict[tuple[str, int], dict[str, Any]] = {}
+    for code, week, region, decided, overdue, days_sum, squares in rows:
+        number = (week - start).days // 7
+        row = merged.setdefault(
+            (code, number),
+            {"key": code, "week_number": number, "region": region, "decided": 0, "overdue": 0}
+            | {"days_sum": 0.0, "days_squares": 0.0},
+        )
+        row["decided"] += decided
+        row["overdue"] += overdue
+        row["days_sum"] += days_sum
+        row["days_squares"] += squares
+        row["region"] = max(row["region"], region)
+    return list(merged.values())
 
 
 def department_weeks(
@@ -655,7 +691,7 @@ def department_weeks(
     rows = rolled_weeks(scope, mondays[0]) if source == ROLLUPS else raw_weeks(scope, mondays[0])
     by_department: dict[str, dict[int, Mapping[str, Any]]] = {}
     for row in rows:
-        by_department.setdefault(row["key"], {})[row["week"]] = row
+        by_department.setdefault(row["key"], {})[row["week_number"]] = row
     return [
         DepartmentWeeks(
             code,
@@ -673,8 +709,8 @@ def raw_weeks(scope: ViewScope, monday: dt.date) -> QuerySet:
     return (
         cases_in(scope)
         .filter(decided_at__gte=start, on_time__isnull=False, working_days_used__isnull=False)
-        .annotate(key=as_expression("department_code"), week=WeeksSince("decided_at", start))
-        .values("key", "week")
+        .annotate(key=as_expression("department_code"), week_number=WeeksSince("decided_at", start))
+        .values("key", "week_number")
         .annotate(
             decided=Count("id"),
             overdue=Count("id", filter=Q(on_time=False)),

@@ -22,6 +22,7 @@ from django.db.models import (
     F,
     JSONField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -52,10 +53,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def lit_cases(level: str, since: dt.date | None = None) -> QuerySet[SupervisedCase]:
-    """Open, running cases showing ``level`` (yellow or red), lit on ``since`` or later if given."""
+def lit_cases(level: str, changed: Q | None = None) -> QuerySet[SupervisedCase]:
+    """Open, running cases showing ``level`` (yellow or red), only the ``changed`` if given."""
     cases = SupervisedCase.objects.filter(is_open=True, light=level, deadline__isnull=False)
-    return cases if since is None else cases.filter(light_judged_on__gte=since)
+    return cases if changed is None else cases.filter(changed)
 
 
 def alert_rows(cases: QuerySet, level: str, now: dt.datetime) -> QuerySet:
@@ -102,11 +103,11 @@ def alert_rows(cases: QuerySet, level: str, now: dt.datetime) -> QuerySet:
     )
 
 
-def handler_rows(level: str, now: dt.datetime, since: dt.date | None = None) -> QuerySet:
+def handler_rows(level: str, now: dt.datetime, changed: Q | None = None) -> QuerySet:
     """One row per lit case whose handler is an active user."""
     handler = User.objects.filter(username=OuterRef("handler"), is_active=True).values("pk")[:1]
     cases = (
-        lit_cases(level, since)
+        lit_cases(level, changed)
         .exclude(handler="")
         .annotate(_recipient=Subquery(handler))
         .filter(_recipient__isnull=False)
@@ -114,9 +115,9 @@ def handler_rows(level: str, now: dt.datetime, since: dt.date | None = None) -> 
     return alert_rows(cases, level, now)
 
 
-def leader_rows(level: str, now: dt.datetime, since: dt.date | None = None) -> QuerySet:
+def leader_rows(level: str, now: dt.datetime, changed: Q | None = None) -> QuerySet:
     """One row per lit case and active leader at the case's department organisation."""
-    cases = lit_cases(level, since).filter(
+    cases = lit_cases(level, changed).filter(
         organisation__role_assignments__role="leader",
         organisation__role_assignments__user__is_active=True,
     )
@@ -124,20 +125,20 @@ def leader_rows(level: str, now: dt.datetime, since: dt.date | None = None) -> Q
     return alert_rows(cases, level, now)
 
 
-def record_light_alerts(now: dt.datetime | None = None, *, since: dt.date | None = None) -> int:
+def record_light_alerts(now: dt.datetime | None = None, *, changed: Q | None = None) -> int:
     """Write the missing alerts of every yellow and red case (plain atomic: nests); how many.
 
-    With ``since`` (the previous scan's day), only the cases lit on that day or
-    later: the others were alerted by an earlier scan.
+    With ``changed`` (the scan's cases changed since the previous scan), only
+    those cases: the others were alerted by an earlier scan.
     """
     now = now or timezone.now()
     yellow, red = Light.YELLOW, Light.RED
     # One statement: its anti-join sees the alerts as they were before it (the
     # planner's statistics are right), not alerts it is adding itself.
-    rows = handler_rows(yellow, now, since).union(
-        leader_rows(yellow, now, since),
-        handler_rows(red, now, since),
-        leader_rows(red, now, since),
+    rows = handler_rows(yellow, now, changed).union(
+        leader_rows(yellow, now, changed),
+        handler_rows(red, now, changed),
+        leader_rows(red, now, changed),
         all=True,
     )
     with transaction.atomic():

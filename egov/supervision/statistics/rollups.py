@@ -30,11 +30,29 @@ from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from egov.supervision.models import DecidedDay, OpenLightCount, ReceivedDay, SupervisedCase
+from egov.supervision.models import (
+    DecidedDay,
+    DecidedWeek,
+    OpenLightCount,
+    ReceivedDay,
+    ReceivedMonth,
+    SupervisedCase,
+)
 
 CHUNK = 500  # keys per IN (...) list
 PLACE = ("department_code", "region_path")
 OPEN_KEY = (*PLACE, "item_code")
+RECEIVED_SUMS = ("received", "concluded", "judged", "on_time", "days_total", "days_counted")
+DECIDED_SUMS = ("decided", "overdue", "days_sum", "days_squares")
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week."""
+    return day - dt.timedelta(days=day.weekday())
 
 
 def local_day(column: str) -> TruncDate:
@@ -119,6 +137,86 @@ def decided_day(row: dict[str, Any]) -> DecidedDay:
     return DecidedDay(day=row.pop("_day"), **row)
 
 
+# --- Months and weeks, from the days (ADR 0057) ---------------------------------------------
+
+
+def summed(
+    rows: Iterable[tuple[Any, ...]], sums: tuple[str, ...]
+) -> dict[tuple[Any, ...], list[Any]]:
+    """Rows of (period, department, region, *sums) added up by their first three values."""
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for period, department, region, *values in rows:
+        into = totals.setdefault((period, department, region), [0] * len(sums))
+        for n, value in enumerate(values):
+            into[n] += value
+    return totals
+
+
+def any_of(conditions: Iterable[Q]) -> Q:
+    found = Q(pk__in=[])
+    for condition in conditions:
+        found |= condition
+    return found
+
+
+def refresh_months(departments: set[str] | None, months: set[dt.date] | None) -> int:
+    """Recompute the received-month rows of these departments and months (None: all)."""
+    days = ReceivedDay.objects.all()
+    stale = ReceivedMonth.objects.all()
+    if months is not None:
+        if not months:
+            return 0
+        ends = {m: month_of(m + dt.timedelta(days=31)) for m in months}
+        days = days.filter(any_of(Q(day__gte=m, day__lt=ends[m]) for m in months))
+        stale = stale.filter(month__in=months)
+    if departments is not None:
+        days = days.filter(department_code__in=departments)
+        stale = stale.filter(department_code__in=departments)
+    stale.delete()
+    rows = days.values_list("day", *PLACE, *RECEIVED_SUMS).iterator(chunk_size=5000)
+    totals = summed(((month_of(d), *rest) for d, *rest in rows), RECEIVED_SUMS)
+    made = ReceivedMonth.objects.bulk_create(
+        (
+            ReceivedMonth(
+                month=m,
+                department_code=d,
+                region_path=r,
+                **dict(zip(RECEIVED_SUMS, v, strict=True)),
+            )
+            for (m, d, r), v in totals.items()
+        ),
+        batch_size=2000,
+    )
+    return len(made)
+
+
+def refresh_weeks(departments: set[str] | None, weeks: set[dt.date] | None) -> int:
+    """Recompute the decided-week rows of these departments and weeks (None: all)."""
+    days = DecidedDay.objects.all()
+    stale = DecidedWeek.objects.all()
+    if weeks is not None:
+        if not weeks:
+            return 0
+        days = days.filter(any_of(Q(day__range=(w, w + dt.timedelta(days=6))) for w in weeks))
+        stale = stale.filter(week__in=weeks)
+    if departments is not None:
+        days = days.filter(department_code__in=departments)
+        stale = stale.filter(department_code__in=departments)
+    stale.delete()
+    rows = days.values_list("day", *PLACE, *DECIDED_SUMS).iterator(chunk_size=5000)
+    totals = summed(((week_of(d), *rest) for d, *rest in rows), DECIDED_SUMS)
+    made = DecidedWeek.objects.bulk_create(
+        (
+            DecidedWeek(
+                week=w, department_code=d, region_path=r, **dict(zip(DECIDED_SUMS, v, strict=True))
+            )
+            for (w, d, r), v in totals.items()
+        ),
+        batch_size=2000,
+    )
+    return len(made)
+
+
 # --- Refresh -------------------------------------------------------------------------------
 
 
@@ -178,6 +276,9 @@ def refresh_rollups_for(case_numbers: Iterable[str]) -> None:
         refresh_received(items, received)
         refresh_decided(departments, decided)
         refresh_open(items)
+        for some in chunks(departments):
+            refresh_months(set(some), {month_of(day) for day in received})
+            refresh_weeks(set(some), {week_of(day) for day in decided})
 
 
 def rebuild_open_lights() -> int:
@@ -212,7 +313,15 @@ def rebuild_rollups(day: dt.date | None = None) -> dict[str, int]:
             (decided_day(r) for r in decided_rows(decided)), batch_size=2000
         )
         lights = rebuild_open_lights()
-    return {"received_days": len(made), "decided_days": len(judged), "open_lights": lights}
+        months = refresh_months(None, None if day is None else {month_of(day)})
+        weeks = refresh_weeks(None, None if day is None else {week_of(day)})
+    return {
+        "received_days": len(made),
+        "decided_days": len(judged),
+        "open_lights": lights,
+        "received_months": months,
+        "decided_weeks": weeks,
+    }
 
 
 # --- The scan's light changes ---------------------------------------------------------------

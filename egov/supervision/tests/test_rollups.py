@@ -15,7 +15,13 @@ from egov.core.selectors.calendar import add_working_days
 from egov.core.testing import make_organisation
 from egov.supervision.collection.ingest import ingest_events
 from egov.supervision.judging.scan import scan
-from egov.supervision.models import Light, OpenLightCount, ReceivedDay, SupervisedCase
+from egov.supervision.models import (
+    Light,
+    OpenLightCount,
+    ReceivedDay,
+    ReceivedMonth,
+    SupervisedCase,
+)
 from egov.supervision.statistics import aggregates as stats
 from egov.supervision.statistics.rollups import rebuild_rollups, refresh_rollups_for
 from egov.supervision.tests.factories import CaseStory, at, citizen_applicant
@@ -38,15 +44,16 @@ def assert_rollups_equal_raw(scope: stats.ViewScope, period: stats.Period, today
     assert rolled_weeks == stats.department_weeks(scope, today, 8, stats.RAW)
 
 
-def generated_cases(count: int, seed: int) -> list[str]:
-    """Cases received over March (some at night, a local day apart from UTC's), some decided."""
+def generated_cases(count: int, seed: int, month: int = 3) -> list[str]:
+    """Cases received over a month, March by default (some at night, a local day apart from
+    UTC's), some decided."""
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     organisations = {code: make_organisation(code) for code in DEPARTMENTS}
     rows: list[SupervisedCase] = []
     for n in range(count):
         code = rng.choice(DEPARTMENTS)
         organisation = organisations[code]
-        received = at(2026, 3, 1, 0) + dt.timedelta(minutes=rng.randrange(30 * 24 * 60))
+        received = at(2026, month, 1, 0) + dt.timedelta(minutes=rng.randrange(30 * 24 * 60))
         accepted = received.date()
         limit = rng.choice((3, 5, 10))
         decided = received + dt.timedelta(days=rng.randint(1, 12)) if rng.random() < 0.5 else None
@@ -54,7 +61,7 @@ def generated_cases(count: int, seed: int) -> list[str]:
         dated = decided is None and not suspended
         rows.append(
             SupervisedCase(
-                case_number=f"{organisation.region_id}2026{n:08d}",
+                case_number=f"{organisation.region_id}2026{month:02d}{n:06d}",
                 item_code=f"{code}-{n % 3}",
                 department_code=code,
                 region_code=organisation.region_id,
@@ -147,3 +154,24 @@ def test_ingested_cases_are_in_the_rollups(regions: None) -> None:
     totals = stats.total_figures(PROVINCE, MARCH)
     assert (totals.received, totals.concluded, totals.open_cases) == (2, 1, 1)
     assert_rollups_equal_raw(PROVINCE, MARCH, dt.date(2026, 3, 12))
+
+
+def test_periods_of_whole_months_and_loose_days_add_up_as_from_the_cases(
+    regions: None,
+) -> None:
+    """A period reads whole months from the month rows and its other days from the day rows."""
+    numbers = [*generated_cases(150, seed=3), *generated_cases(150, seed=4, month=4)]
+    refresh_rollups_for(numbers)
+    periods = (
+        stats.Period(dt.date(2026, 3, 1), dt.date(2026, 4, 30)),  # two whole months
+        stats.Period(dt.date(2026, 3, 17), dt.date(2026, 4, 30)),  # days, then a month
+        stats.Period(dt.date(2026, 2, 20), dt.date(2026, 4, 9)),  # days, a month, days
+        stats.Period(dt.date(2026, 3, 31), dt.date(2026, 4, 1)),  # no whole month
+    )
+    for period in periods:
+        assert_rollups_equal_raw(PROVINCE, period, dt.date(2026, 4, 30))
+    assert ReceivedMonth.objects.filter(month=dt.date(2026, 4, 1)).exists()
+
+    rebuild_rollups()  # the command's rebuild keeps the same month and week rows
+    for period in periods:
+        assert_rollups_equal_raw(PROVINCE, period, dt.date(2026, 4, 30))
