@@ -12,6 +12,7 @@ which makes the insert idempotent.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -44,6 +45,22 @@ def insert_select(model: type[models.Model], columns: Sequence[str], query: mode
 PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
+def prepared_rows(
+    fields: Sequence[models.Field[Any, Any]], objs: Sequence[models.Model]
+) -> list[list[Any]]:
+    """Each instance's values for ``fields`` as the driver takes them (``auto_now*`` stamped)."""
+    plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
+    return [
+        [
+            field.pre_save(obj, True)  # add=True: stamps auto_now_add
+            if is_plain
+            else field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for field, is_plain in zip(fields, plain, strict=True)
+        ]
+        for obj in objs
+    ]
+
+
 def insert_rows(
     model: type[models.Model], objs: Sequence[models.Model], *, ignore_conflicts: bool = False
 ) -> None:
@@ -58,22 +75,43 @@ def insert_rows(
     """
     if not objs:
         return
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    execute_insert(model, objs, tail)
+
+
+def upsert_rows(
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    *,
+    unique_field: str,
+    update_fields: Sequence[str],
+) -> None:
+    """INSERT instances, or UPDATE ``update_fields`` of the row with the same ``unique_field``.
+
+    ``bulk_create(update_conflicts=True)`` in one ``executemany`` (``ON
+    CONFLICT (key) DO UPDATE SET column = excluded.column``, the same on SQLite
+    and PostgreSQL), values prepared as :func:`insert_rows` does; ``auto_now``
+    fields in ``update_fields`` get the time of this call. Runs in the caller's
+    transaction.
+    """
+    if not objs:
+        return
+    quote = connection.ops.quote_name
+    sets = ", ".join(
+        f"{quote(column_of(model, name))} = excluded.{quote(column_of(model, name))}"
+        for name in update_fields
+    )
+    execute_insert(
+        model, objs, f" ON CONFLICT ({quote(column_of(model, unique_field))}) DO UPDATE SET {sets}"
+    )
+
+
+def execute_insert(model: type[models.Model], objs: Sequence[models.Model], tail: str) -> None:
     meta = model._meta
     fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-    plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
-    rows = [
-        [
-            field.pre_save(obj, True)  # add=True: stamps auto_now_add
-            if is_plain
-            else field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for field, is_plain in zip(fields, plain, strict=True)
-        ]
-        for obj in objs
-    ]
     names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(meta.db_table)
-    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}"  # noqa: S608  names are ours
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, prepared_rows(fields, objs))
