@@ -12,6 +12,7 @@ which makes the insert idempotent.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, models
@@ -45,10 +46,13 @@ def insert_select(model: type[models.Model], columns: Sequence[str], query: mode
 PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
-def prepared_rows(
-    fields: Sequence[models.Field[Any, Any]], objs: Sequence[models.Model]
-) -> list[list[Any]]:
-    """Each instance's values for ``fields`` as the driver takes them (``auto_now*`` stamped)."""
+# What insert_rows takes: model instances, or plain objects with one attribute per
+# field (its attname: ``organisation_id``), cheaper to build than an instance.
+Row = models.Model | SimpleNamespace
+
+
+def prepared_rows(fields: Sequence[models.Field[Any, Any]], objs: Sequence[Row]) -> list[list[Any]]:
+    """Each row's values for ``fields`` as the driver takes them (``auto_now*`` stamped)."""
     plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
     return [
         [
@@ -62,16 +66,17 @@ def prepared_rows(
 
 
 def insert_rows(
-    model: type[models.Model], objs: Sequence[models.Model], *, ignore_conflicts: bool = False
+    model: type[models.Model], objs: Sequence[Row], *, ignore_conflicts: bool = False
 ) -> None:
-    """INSERT new instances with one ``executemany`` (the auto primary key is not set).
+    """INSERT new rows with one ``executemany`` (the auto primary key is not set).
 
     What ``bulk_create`` writes, at a fraction of its cost per value: plain
     text, number and boolean values go to the driver as they are, the others
     (times, UUIDs, JSON) through their field's ``get_db_prep_save``, and
     ``auto_now_add`` fields are stamped as Django would. ``ignore_conflicts``
     skips rows whose unique key already exists (``ON CONFLICT DO NOTHING``).
-    Runs in the caller's transaction.
+    A row is a model instance or an object with an attribute per field
+    (``auto_now_add`` ones may be missing). Runs in the caller's transaction.
     """
     if not objs:
         return
@@ -106,7 +111,7 @@ def upsert_rows(
     )
 
 
-def execute_insert(model: type[models.Model], objs: Sequence[models.Model], tail: str) -> None:
+def execute_insert(model: type[models.Model], objs: Sequence[Row], tail: str) -> None:
     meta = model._meta
     fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
     names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
