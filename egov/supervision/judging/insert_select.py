@@ -11,7 +11,8 @@ which makes the insert idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -51,15 +52,30 @@ PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.
 Row = models.Model | SimpleNamespace
 
 
+def converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """How one field's Python value becomes the driver's: as it is, memoised, or prepared.
+
+    Dates and times repeat within a batch (the time of the batch, a case's
+    receipt), so their prepared value is kept per distinct value.
+    """
+    if isinstance(field, PLAIN_FIELDS):
+        return lambda value: value
+
+    def prepare(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return lru_cache(maxsize=4_096)(prepare)
+    return prepare
+
+
 def prepared_rows(fields: Sequence[models.Field[Any, Any]], objs: Sequence[Row]) -> list[list[Any]]:
     """Each row's values for ``fields`` as the driver takes them (``auto_now*`` stamped)."""
-    plain = [isinstance(field, PLAIN_FIELDS) for field in fields]
+    converters = [converter(field) for field in fields]
     return [
         [
-            field.pre_save(obj, True)  # add=True: stamps auto_now_add
-            if is_plain
-            else field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for field, is_plain in zip(fields, plain, strict=True)
+            convert(field.pre_save(obj, True))  # add=True: stamps auto_now_add
+            for field, convert in zip(fields, converters, strict=True)
         ]
         for obj in objs
     ]
