@@ -37,7 +37,7 @@ from egov.core.events import publish_many
 from egov.core.models import Organisation, Region, RoleAssignment, User
 from egov.core.selectors.calendar import get_working_calendar
 from egov.core.services.audit import record_audits
-from egov.supervision.judging.insert_select import insert_rows
+from egov.supervision.judging.insert_select import insert_returning_ids
 from egov.supervision.judging.rules import REGISTRY, Hit, Rule, Scope, rules_for
 from egov.supervision.judging.rules.base import merge_parameters
 from egov.supervision.judging.rules.data import address_code
@@ -174,11 +174,10 @@ def record_hits(
 
 
 def insert_findings(findings: Sequence[Finding]) -> None:
-    """Insert new findings with one executemany; their ids read back by fingerprint (unique)."""
-    insert_rows(Finding, findings)
-    ids: dict[str, int] = {}
-    for part in chunked([finding.fingerprint for finding in findings]):
-        ids |= dict(Finding.objects.filter(fingerprint__in=part).values_list("fingerprint", "pk"))
+    """Insert new findings; their ids come back by fingerprint (unique) from the INSERT."""
+    if not findings:
+        return
+    ids = insert_returning_ids(Finding, findings, key="fingerprint")
     for finding in findings:
         finding.pk = ids[finding.fingerprint]
         finding._state.adding = False

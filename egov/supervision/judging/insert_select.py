@@ -58,8 +58,10 @@ def converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     Dates and times repeat within a batch (the time of the batch, a case's
     receipt), so their prepared value is kept per distinct value.
     """
-    if isinstance(field, PLAIN_FIELDS):
-        return lambda value: value
+    if isinstance(field, PLAIN_FIELDS) or (
+        isinstance(field, models.ForeignKey) and isinstance(field.target_field, PLAIN_FIELDS)
+    ):
+        return lambda value: value  # a key to an integer id is that integer (or None)
 
     def prepare(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
@@ -136,3 +138,33 @@ def execute_insert(model: type[models.Model], objs: Sequence[Row], tail: str) ->
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}"  # noqa: S608  names are ours
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared_rows(fields, objs))
+
+
+RETURNING_CHUNK = 200  # rows per INSERT … RETURNING: a few thousand parameters
+
+
+def insert_returning_ids(
+    model: type[models.Model], objs: Sequence[Row], *, key: str
+) -> dict[Any, int]:
+    """INSERT new rows, a chunk a statement; their new ids by the value of unique field ``key``.
+
+    ``INSERT … VALUES (…), (…) RETURNING id, key`` (SQLite and PostgreSQL):
+    no second query to read the ids back. Runs in the caller's transaction.
+    """
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(field.column)) for field in fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table = quote(meta.db_table)
+    returning = f"{quote(str(meta.pk.column))}, {quote(column_of(model, key))}"  # type: ignore[union-attr]
+    ids: dict[Any, int] = {}
+    rows = prepared_rows(fields, objs)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), RETURNING_CHUNK):
+            chunk = rows[start : start + RETURNING_CHUNK]
+            marks = ", ".join([row_marks] * len(chunk))
+            sql = f"INSERT INTO {table} ({names}) VALUES {marks} RETURNING {returning}"  # noqa: S608
+            cursor.execute(sql, [value for row in chunk for value in row])
+            ids |= {found: pk for pk, found in cursor.fetchall()}
+    return ids
