@@ -42,6 +42,8 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +116,26 @@ def batches(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [events[start : start + BATCH] for start in range(0, len(events), BATCH)]
 
 
+class Clock:
+    """Wall and CPU seconds per path (CPU time: this process's own, steadier under load)."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextmanager
+    def run(self, path: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall[path] = self.wall.get(path, 0.0) + time.perf_counter() - wall
+            self.cpu[path] = self.cpu.get(path, 0.0) + time.process_time() - cpu
+
+
+CLOCK = Clock()
+
+
 class RawFloor:
     """executemany of events' rows into a copy of the event table, timed beside each path.
 
@@ -153,16 +175,21 @@ class RawFloor:
         names = ", ".join(self.columns)
         self.sql = f"INSERT INTO {RAW_TABLE} ({names}) VALUES ({placeholders})"  # noqa: S608
         self.next_id = 1
-        self.seconds: dict[str, float] = {}
 
     def insert(self, path: str, events: list[dict[str, Any]]) -> None:
         """Insert these events' rows in one transaction; the time counts for ``path``."""
-        from django.db import connection, transaction
+        from django.db import connection
         from django.utils import timezone
 
         sqlite = connection.vendor == "sqlite"
         now = timezone.now()
-        started = time.perf_counter()
+        with CLOCK.run(f"raw_{path}"):
+            self.insert_rows(events, now, sqlite)
+        self.next_id += len(events)
+
+    def insert_rows(self, events: list[dict[str, Any]], now: dt.datetime, sqlite: bool) -> None:
+        from django.db import connection, transaction
+
         rows = [
             (
                 self.next_id + index,
@@ -181,8 +208,6 @@ class RawFloor:
         ]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
-        self.seconds[path] = self.seconds.get(path, 0.0) + time.perf_counter() - started
-        self.next_id += len(events)
 
 
 def through_api(events: list[dict[str, Any]], key: str, raw: RawFloor) -> float:
@@ -196,21 +221,19 @@ def through_api(events: list[dict[str, Any]], key: str, raw: RawFloor) -> float:
         headers={"X-API-Key": key, "host": "localhost"},
     )
     assert warm.status_code == 400
-    seconds = 0.0
     for batch in batches(events):
-        started = time.perf_counter()
-        response = client.post(
-            "/api/v1/supervision/events",
-            data=json.dumps(batch),
-            content_type="application/json",
-            headers={"X-API-Key": key, "host": "localhost"},
-        )
-        seconds += time.perf_counter() - started
+        with CLOCK.run("api"):
+            response = client.post(
+                "/api/v1/supervision/events",
+                data=json.dumps(batch),
+                content_type="application/json",
+                headers={"X-API-Key": key, "host": "localhost"},
+            )
         assert response.status_code == 200, response.content[:300]
         body = response.json()
         assert body["rejected"] == 0, [r for r in body["results"] if r["status"] == "rejected"][:3]
         raw.insert("api", batch)
-    return seconds
+    return CLOCK.wall["api"]
 
 
 def through_outbox(events: list[dict[str, Any]], raw: RawFloor) -> tuple[float, float]:
@@ -238,17 +261,16 @@ def through_outbox(events: list[dict[str, Any]], raw: RawFloor) -> tuple[float, 
         published = time.perf_counter() - started
     ours = subscribers.get(SUBSCRIBER)  # as registered: with its batch handler
     assert ours is not None
-    delivered, offset, more = 0.0, 0, True
+    offset, more = 0, True
     with subscribers.override({SUBSCRIBER: ours}):
         while more:
-            started = time.perf_counter()
-            more = deliver_pending(batch_size=OUTBOX_BATCH).more
-            delivered += time.perf_counter() - started
+            with CLOCK.run("deliver"):
+                more = deliver_pending(batch_size=OUTBOX_BATCH).more
             if offset < len(events):  # the same number of rows, raw, beside each batch
                 raw.insert("outbox", events[offset : offset + OUTBOX_BATCH])
                 offset += OUTBOX_BATCH
     assert CaseEvent.objects.count() - before == len(events)
-    return published, delivered
+    return published, CLOCK.wall["deliver"]
 
 
 def through_service(events: list[dict[str, Any]], raw: RawFloor) -> float:
@@ -256,17 +278,14 @@ def through_service(events: list[dict[str, Any]], raw: RawFloor) -> float:
 
     from egov.supervision.collection.ingest import ingest_in_transaction
 
-    seconds = 0.0
     for batch in batches(events):
-        started = time.perf_counter()
-        with transaction.atomic(durable=True):
+        with CLOCK.run("service"), transaction.atomic(durable=True):
             report = ingest_in_transaction(
                 events=batch, source="api", source_system="bench", actor="bench", evaluate=False
             )
-        seconds += time.perf_counter() - started
         assert report.rejected == 0
         raw.insert("service", batch)
-    return seconds
+    return CLOCK.wall["service"]
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -290,7 +309,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     service_seconds = through_service(c, raw)
     print(f"service, no rules: {len(c) / service_seconds:,.0f} events/s")
     for path, count in (("api", len(a)), ("outbox", len(b)), ("service", len(c))):
-        print(f"raw executemany beside {path}: {count / raw.seconds[path]:,.0f} events/s")
+        rate = count / CLOCK.wall[f"raw_{path}"]
+        print(f"raw executemany beside {path}: {rate:,.0f} events/s")
+    print("CPU seconds:", {path: round(value, 3) for path, value in CLOCK.cpu.items()})
     url = args.database or ""
     return {
         "vendor": connection.vendor,
@@ -307,10 +328,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "publish": published,
             "deliver": delivered,
             "service": service_seconds,
-            "raw": raw.seconds["api"],
-            "raw_outbox": raw.seconds["outbox"],
-            "raw_service": raw.seconds["service"],
+            "raw": CLOCK.wall["raw_api"],
+            "raw_outbox": CLOCK.wall["raw_outbox"],
+            "raw_service": CLOCK.wall["raw_service"],
         },
+        "cpu_seconds": dict(CLOCK.cpu),
     }
 
 
@@ -321,10 +343,16 @@ def row(result: dict[str, Any]) -> str:
     seconds, events = result["seconds"], result["events"]
     raw = events["api"] / seconds["raw"]
 
+    cpu = result.get("cpu_seconds", {})
+
     def cell(path: str, key: str, raw_key: str) -> str:
         rate = events[path] / seconds[key]
         beside = events[path] / seconds.get(raw_key, seconds["raw"])
-        return f"{rate:,.0f} (1/{beside / rate:,.1f})"
+        text = f"{rate:,.0f} (1/{beside / rate:,.1f}"
+        cpu_raw = cpu.get(raw_key if raw_key != "raw" else "raw_api")
+        if cpu_raw and cpu.get(key):
+            text += f"; CPU 1/{cpu[key] / cpu_raw:,.1f}"
+        return text + ")"
 
     publish = events["outbox"] / seconds["publish"]
     return (

@@ -11,12 +11,14 @@ which makes the insert idempotent.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 
 def column_of(model: type[models.Model], name: str) -> str:
@@ -71,16 +73,35 @@ def converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return prepare
 
 
+def stamped(field: models.Field[Any, Any]) -> bool:
+    """Is this an ``auto_now``/``auto_now_add`` date or time (set on every insert)?"""
+    return isinstance(field, models.DateField) and bool(field.auto_now or field.auto_now_add)
+
+
 def prepared_rows(fields: Sequence[models.Field[Any, Any]], objs: Sequence[Row]) -> list[list[Any]]:
-    """Each row's values for ``fields`` as the driver takes them (``auto_now*`` stamped)."""
+    """Each row's values for ``fields`` as the driver takes them.
+
+    ``auto_now``/``auto_now_add`` fields get one time for the whole call (set on
+    each row too, as ``pre_save`` would), so it is prepared once.
+    """
     converters = [converter(field) for field in fields]
-    return [
-        [
-            convert(field.pre_save(obj, True))  # add=True: stamps auto_now_add
-            for field, convert in zip(fields, converters, strict=True)
-        ]
-        for obj in objs
-    ]
+    now, today = timezone.now(), dt.date.today()  # what DateTimeField/DateField stamp
+    stamps = {
+        field.attname: now if isinstance(field, models.DateTimeField) else today
+        for field in fields
+        if stamped(field)
+    }
+    rows = []
+    for obj in objs:
+        for name, value in stamps.items():
+            setattr(obj, name, value)
+        rows.append(
+            [
+                convert(getattr(obj, field.attname))
+                for field, convert in zip(fields, converters, strict=True)
+            ]
+        )
+    return rows
 
 
 def insert_rows(
