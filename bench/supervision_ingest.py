@@ -54,6 +54,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "var" / "bench-supervision-ingest.json"
 SECTION = "## Supervision ingest"
 RAW_TABLE = "bench_raw_caseevent"
+# The same bench on main before this round (commit 71c08bb), run just before
+# the figures above on the same machine (filled in by hand from those runs).
+BEFORE_THIS_SESSION = ""
 
 
 def setup(url: str | None) -> None:
@@ -400,46 +403,43 @@ days but are sent now, so most events are "reported late"
 (`irregular.timestamps`, live sources over 72 h) and the generator's deciders
 are unknown users (`irregular.decider_without_role`): {findings} findings on
 {vendor} for the API and outbox sets, more than one per event for the API set,
-each with its audit entry and `FindingRaised` event. The raw floor is
-`executemany` of the API set's rows into a copy of the event table (same
-indexes), 1,000 rows a transaction, in the same run; "÷ raw" is how many
-times slower than that floor each path is. Outbox publish is what the
-approvals services pay per event (one transaction each), shown apart.
+each with its `FindingRaised` event (and one audit entry per department and
+batch naming them, ADR 0054). The raw floor is `executemany` of the same
+number of rows into a copy of the event table (same indexes), timed right
+after each batch of each path so both see the same load (ADR 0055); "÷ raw" is
+how many times slower than its own floor each path is, by wall time and by
+this process's CPU time (steadier on a shared machine). The raw column shows
+the floor beside the API. Outbox publish is what the approvals services pay
+per event (one transaction each), shown apart.
 
 {HEADER}
 {chr(10).join(lines)}
 
-Before issue 11 (2026-11-29, same bench and sizes): batch API 151 events/s
-(1/110 of raw) on SQLite and 137 (1/47) on PostgreSQL; outbox delivery 21
-(1/777) and 31 (1/206), one transaction, one rebuild and one judgement per
-event. The machine's load (six helpers' tests and benches on its 2 cores,
-load average 7 to 10 during these runs) moves every figure, the raw floor
-too (16,695/s on SQLite in the earlier run, about 10,000/s now), so compare
-ratios within a run.
+{BEFORE_THIS_SESSION}
 
-What changed (profiled with cProfile and stage timers on 1,400 and 2,400
-API events): findings were written one at a time with their own audit entry
-and event (about half of the time; now one INSERT for findings, one for
-their audit entries, `core.services.audit.record_audits`, one for their
-events, `core.events.publish_many`, and open findings are rewritten only
-when their evidence changed); the JSON-schema check took about 1.3 ms an
-event (now jsonschema-rs first, jsonschema only to explain a refusal); the
-control-character check called a function per character (now one regular
-expression over the event's JSON); the night-closure rule read each
-department-day with its own query (now one query per chunk); stale findings
-were loaded whole (now keys first); events and findings went through
-`bulk_create` (now one `executemany`, `insert_select.insert_rows`); judging
-read every touched case's events again after the rebuild had (now it reuses
-them). Where the
-API path's time went before that last change (stage timers, SQLite, 2,362
-events, 2,625 findings): writing findings with their audit entries and events
-about 35 %, withdrawing stale findings 8 %, checks 12 %, storing events 15 %,
-rebuilding cases 12 %, loading facts and running the rules the rest.
-Not reached on this loaded machine: 1,500 events/s and 1/10 of raw for the
-batch API (its cost is dominated by the findings it raises, more than one per
-event, each with an audit-chain entry and an outbox event), nor 1,000
-events/s for outbox delivery (1/9 of raw on PostgreSQL, 1/20 on SQLite). The
-service without rules is at 1/11 of raw on SQLite and 1/4 on PostgreSQL.
+Before issue 11 (2026-11-29): batch API 151 events/s (1/110 of raw) on SQLite
+and 137 (1/47) on PostgreSQL; outbox delivery 21 (1/777) and 31 (1/206), one
+transaction, one rebuild and one judgement per event. The first batched
+version (ADR 0049, 2026-12-03 morning, raw timed once after all paths, load
+average 7 to 10): batch API 485 (1/22) and 312 (1/13); outbox delivery 547
+(1/20) and 461 (1/9).
+
+What changed in this round (cProfile of the API and outbox paths at 2,337
+events; ADRs 0054, 0055): per-finding audit entries became one per department
+and batch (`record_audits` was about a fifth of the API path); outbox events
+of findings are written by multi-row inserts returning their ids instead of
+`bulk_create`; `SupervisedCase` is upserted by one `executemany` (on conflict,
+the row is updated); stored events go to the driver as plain rows, not model instances;
+new findings' ids come back from their INSERT; dates, times and `auto_now`
+stamps are prepared once per distinct value.
+
+Where the time goes now (cProfile, outbox path, SQLite): judging about 30 %
+(loading facts, running the rules, writing findings), rebuilding the touched
+cases 23 %, preparing values for the inserts 17 % (JSON of payloads and
+evidence is most of it), the roll-up refresh `statistics.rollups.
+refresh_rollups_for` 16 % (owned by the statistics code; its two recounts
+`refresh_received` and `refresh_decided` cost about the same), storing the
+events 15 %, the per-event checks 9 %, the outbox machinery itself 10 %.
 """
 
 

@@ -178,7 +178,7 @@ def insert_returning_ids(
     names = ", ".join(quote(str(field.column)) for field in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = quote(meta.db_table)
-    returning = f"{quote(str(meta.pk.column))}, {quote(column_of(model, key))}"  # type: ignore[union-attr]
+    returning = f"{quote(str(meta.pk.column))}, {quote(column_of(model, key))}"
     ids: dict[Any, int] = {}
     rows = prepared_rows(fields, objs)
     with connection.cursor() as cursor:
