@@ -23,11 +23,15 @@ them into three sets of different cases, so every path ingests new events:
    delivery calls batch handlers: store, rebuild, rules once per batch);
 3. **service, no rules**: set C through ``ingest_events``' own path with the
    rules switched off, to show what the rules cost;
-4. **raw insert**: set A's rows again, ``executemany`` of an INSERT into a
-   copy of the event table (same columns and indexes) in batches of 1,000,
-   one transaction each: the floor any intake must pay to store the rows.
+4. **raw insert**: after each batch of each path, the same number of rows
+   again, ``executemany`` of an INSERT into a copy of the event table (same
+   columns and indexes), one transaction: the floor any intake must pay to
+   store the rows, timed under the same load as the batch beside it.
 
-The ratio is raw events/s over each path's events/s. With ``--write`` the
+Wall and CPU seconds (``time.process_time``) are kept per path and per floor,
+and the load average at the end of the run (ADR 0055).
+
+The ratio is each path's time over its own floor's (wall, and CPU). With ``--write`` the
 section "Supervision ingest" of docs/benchmarks.md is replaced (or appended)
 with the figures of the SQLite and PostgreSQL runs kept in
 var/bench-supervision-ingest.json.
