@@ -135,8 +135,9 @@ def publish_many(events: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
     """Append several events ``(event_type, payload, aggregate)`` at once, in order.
 
     The same as calling :func:`publish` on each in turn (ids ascend in list
-    order), with one journal lock and one INSERT. Every event is checked
-    first: a bad one raises ``ValidationError`` and nothing is written.
+    order), with one journal lock and one multi-row INSERT per
+    :data:`INSERT_CHUNK` events. Every event is checked first: a bad one
+    raises ``ValidationError`` and nothing is written.
     """
     if not events:
         return []
@@ -145,12 +146,49 @@ def publish_many(events: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
     with transaction.atomic():
         lock_journal()
         now = timezone.now()
-        made = Event.objects.bulk_create(
-            [
-                Event(event_type=kind, aggregate=aggregate, payload=payload, occurred_at=now)
-                for kind, payload, aggregate in events
-            ]
-        )
+        ids = insert_events(events, now)
         if not kick_already_scheduled():
             transaction.on_commit(kick_worker, robust=True)
+    made = [
+        Event(id=pk, event_type=kind, aggregate=aggregate, payload=payload, occurred_at=now)
+        for pk, (kind, payload, aggregate) in zip(ids, events, strict=True)
+    ]
+    for event in made:
+        event._state.adding, event._state.db = False, connection.alias
     return made
+
+
+# Rows per INSERT: the statement stays under 4,096 characters, the longest whose parse
+# psycopg caches (a longer one is scanned again on every execution).
+INSERT_CHUNK = 180
+
+
+def insert_events(events: list[tuple[str, dict[str, Any], str]], now: Any) -> list[int]:
+    """INSERT the events in list order, a chunk a statement; their new ids in the same order.
+
+    Values are prepared once per field by Django's own fields (no model
+    instance per row: ``bulk_create``'s cost per value was most of publishing
+    in bulk). Ids come back by ``RETURNING``; sorted, they are in insertion
+    order, as the journal lock lets no other publisher interleave.
+    """
+    meta = Event._meta
+    payload_field = meta.get_field("payload")
+    stamp = meta.get_field("occurred_at").get_db_prep_save(now, connection)
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(name) for name in ("event_type", "aggregate", "payload", "occurred_at")
+    )
+    table = quote(meta.db_table)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), INSERT_CHUNK):
+            chunk = events[start : start + INSERT_CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params: list[Any] = []
+            for kind, payload, aggregate in chunk:
+                params += [kind, aggregate, payload_field.get_db_prep_save(payload, connection)]
+                params.append(stamp)
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {quote('id')}"  # noqa: S608  names are ours
+            cursor.execute(sql, params)
+            ids += sorted(row[0] for row in cursor.fetchall())
+    return ids

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
@@ -396,14 +397,14 @@ def lock_names(events: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def store(batch: Batch, source: str, source_system: str) -> tuple[set[str], set[str]]:
     """Insert the accepted events; the case numbers and item codes they touch."""
-    rows: list[CaseEvent] = []
+    rows: list[SimpleNamespace] = []  # the rows' values; no model instance per event (speed)
     cases: set[str] = set()
     items: set[str] = set()
     for event in batch.good.values():
         is_item = event["type"] == ITEM_PUBLISHED
         number = "" if is_item else event["case_number"]
         rows.append(
-            CaseEvent(
+            SimpleNamespace(
                 event_id=event["event_id"],
                 case_number=number,
                 type=event["type"],

@@ -33,6 +33,7 @@ from egov.supervision.collection.projection import (
     project,
     when,
 )
+from egov.supervision.judging.insert_select import upsert_rows
 from egov.supervision.models import CaseEvent, ReferenceItem, Source, SupervisedCase
 
 ITEM_PUBLISHED = "ItemPublished"
@@ -197,11 +198,8 @@ def rebuild_cases(
         paths, organisations = lookups([view for view, _ in views])
         cases = [case_row(view, case_source(rows), paths, organisations) for view, rows in views]
         with transaction.atomic():
-            SupervisedCase.objects.bulk_create(
-                cases,
-                update_conflicts=True,
-                unique_fields=["case_number"],
-                update_fields=list(CASE_FIELDS),
+            upsert_rows(
+                SupervisedCase, cases, unique_field="case_number", update_fields=CASE_FIELDS
             )
         written += len(cases)
     return written
