@@ -362,6 +362,11 @@ EGOV_EXCHANGE_NODE_CODE = env("EGOV_EXCHANGE_NODE_CODE", "egov-platform")
 EGOV_EXCHANGE_NODE_DIR = Path(env("EGOV_EXCHANGE_NODE_DIR") or VAR_DIR / "exchange-node")
 EGOV_EXCHANGE_WINDOW_SECONDS = int(env("EGOV_EXCHANGE_WINDOW_SECONDS", "600"))
 EGOV_EXCHANGE_MAX_MESSAGE_BYTES = int(env("EGOV_EXCHANGE_MAX_MESSAGE_BYTES", "1048576"))
+# Message log (docs/exchange.md): a node whose oldest entry is not time-stamped after
+# EGOV_EXCHANGE_TIMESTAMP_MAX_AGE seconds (4 h, X-Road's default) stops sending; entries are
+# kept EGOV_EXCHANGE_LOG_RETENTION_DAYS (180: the Cybersecurity Law's six months of logs).
+EGOV_EXCHANGE_TIMESTAMP_MAX_AGE = int(env("EGOV_EXCHANGE_TIMESTAMP_MAX_AGE", "14400"))
+EGOV_EXCHANGE_LOG_RETENTION_DAYS = int(env("EGOV_EXCHANGE_LOG_RETENTION_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

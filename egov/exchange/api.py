@@ -13,6 +13,7 @@ batch answers 200 with one result per envelope; the good ones are kept.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -32,7 +33,8 @@ from egov.core.typed_requests import signed_in_user
 from egov.exchange import inbound, selectors, services
 from egov.exchange.envelope import SCHEMA_PATH
 from egov.exchange.errors import ErrorCode, ExchangeError
-from egov.exchange.models import Member, Message
+from egov.exchange.logproof import entry_digest
+from egov.exchange.models import Member, Message, OutboundMessage
 
 router = Router(tags=["exchange"])
 
@@ -323,3 +325,60 @@ def message_log(request: HttpRequest, sender: str = "", message_type: str = "") 
     """Received messages with envelope and receipt (报文日志), newest first; for auditors and
     administrators, of the members in their organisation's scope."""
     return selectors.message_log(signed_in_user(request), sender=sender, message_type=message_type)
+
+
+class ProofOut(Schema):
+    index: int = Field(description="the entry's leaf index in its batch, from 0")
+    size: int = Field(description="how many entries the batch has")
+    path: list[str] = Field(description="the audit path, leaf to root, hexadecimal (RFC 9162)")
+
+
+class EvidenceOut(Schema):
+    """All an auditor needs to prove an entry offline (离线证据): docs/exchange.md."""
+
+    direction: str = Field(description="in (received) or out (sent, the peer's receipt held)")
+    envelope: dict[str, Any]
+    receipt: dict[str, Any] = Field(description="our receipt (in) or the peer's (out)")
+    suite: str = Field(description="sm (SM3) or intl (SHA-256): the hash of digests and tree")
+    entry_digest: str = Field(description="hash of the canonical {direction, envelope, receipt}")
+    proof: ProofOut
+    root: str = Field(description="the batch tree's root, hexadecimal")
+    token: str = Field(description="RFC 3161 time-stamp token over the root, DER, base64")
+    stamped_at: dt.datetime
+
+
+def evidence_of(entry: Message | OutboundMessage) -> dict[str, Any]:
+    batch, receipt = entry.log_batch, entry.receipt or {}
+    assert batch is not None
+    direction = "in" if isinstance(entry, Message) else "out"
+    return {
+        "direction": direction,
+        "envelope": entry.envelope,
+        "receipt": entry.receipt,
+        "suite": batch.suite,
+        "entry_digest": entry_digest(batch.suite, direction, entry.envelope, receipt).hex(),
+        "proof": entry.proof,
+        "root": batch.root,
+        "token": base64.b64encode(bytes(batch.token)).decode("ascii"),
+        "stamped_at": batch.stamped_at,
+    }
+
+
+@router.get(
+    "/log/{message_id}/evidence",
+    response={200: EvidenceOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def log_evidence(request: HttpRequest, message_id: str, recipient: str = "") -> Any:
+    """The evidence of one log entry (日志证据): envelope, receipt, inclusion proof, batch root
+    and time-stamp token. Without ``recipient`` the message received; with it, the message
+    sent to that member. 404 when there is none in the caller's audit scope, 409 while it
+    waits for its batch (at most a minute when the TSA answers)."""
+    entry = selectors.log_entry(signed_in_user(request), message_id, recipient)
+    if entry is None:
+        return Status(404, problem(ErrorCode.LOG_ENTRY_NOT_FOUND, "no such entry", "message_id"))
+    if entry.log_batch is None:
+        return Status(
+            409, problem(ErrorCode.NOT_TIME_STAMPED, "not yet time-stamped", "message_id")
+        )
+    return evidence_of(entry)

@@ -33,6 +33,8 @@ class ErrorCode(StrEnum):
     MEMBER_NOT_FOUND = "member_not_found"
     DUPLICATE_MEMBER_CODE = "duplicate_member_code"
     ORGANISATION_NOT_FOUND = "organisation_not_found"
+    LOG_ENTRY_NOT_FOUND = "log_entry_not_found"
+    NOT_TIME_STAMPED = "not_time_stamped"
 
 
 class ExchangeError(ValueError):

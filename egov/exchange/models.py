@@ -59,7 +59,58 @@ class Member(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Message(models.Model):
+class LogBatch(models.Model):
+    """One time-stamped batch of message-log entries (日志批次时间戳), RFC 9162 tree + RFC 3161.
+
+    ``root`` is the batch tree's root over the entries' digests (docs/exchange.md,
+    "Message log"), ``token`` the DER time-stamp token over it; each entry keeps
+    its leaf index and inclusion proof.
+    """
+
+    suite = models.CharField(_("密码套件"), max_length=8)
+    root = models.CharField(_("根哈希"), max_length=128)
+    token = models.BinaryField(_("时间戳令牌"))
+    size = models.PositiveIntegerField(_("条目数"))
+    stamped_at = models.DateTimeField(_("加盖时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("日志时间戳批次")
+        verbose_name_plural = _("日志时间戳批次")
+        ordering = ["-stamped_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.stamped_at:%Y-%m-%d %H:%M:%S} {self.size} {self.root[:16]}"
+
+
+class LogStamping(models.Model):
+    """The message log's time-stamping state (日志时间戳状态): one row, what the last run met."""
+
+    last_success_at = models.DateTimeField(_("最近成功"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("最近失败"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("日志时间戳状态")
+        verbose_name_plural = _("日志时间戳状态")
+
+    def __str__(self) -> str:
+        return f"stamped {self.last_success_at}, failed {self.last_failure_at}"
+
+
+class StampedEntry(models.Model):
+    """What a message-log entry keeps of its batch: the batch, leaf index and proof."""
+
+    log_batch = models.ForeignKey(
+        LogBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leaf_index = models.PositiveIntegerField(_("叶序号"), null=True, blank=True)
+    proof = models.JSONField(_("包含性证明"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Message(StampedEntry):
     """One message through the gateway with its envelope and the receipt (报文记录)."""
 
     class Direction(models.TextChoices):
@@ -97,7 +148,7 @@ class Message(models.Model):
         return f"{self.direction} {self.message_type} {self.message_id}"
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(StampedEntry):
     """A message this node sends to one peer, queued until the peer's receipt is held (出站报文).
 
     Delivered only when the peer's signed receipt for this envelope's digest is

@@ -31,6 +31,7 @@ from egov.exchange.models import Member, OutboundMessage
 from egov.exchange.node import node_identity
 from egov.exchange.registry import message_type
 from egov.exchange.selectors import MANAGE
+from egov.exchange.timestamping import sending_blocked
 from egov.trust import selectors as trust_selectors
 from egov.trust.crypto import suite
 from egov.trust.errors import TrustError
@@ -162,10 +163,15 @@ def http_post(url: str, body: Any) -> tuple[int, Any]:
 def deliver_outbound(*, post: Poster = http_post, now: dt.datetime | None = None) -> int:
     """One pass over every peer with pending messages (出站投递); how many were delivered.
 
+    Sends nothing while the message log could not be time-stamped for longer
+    than ``EGOV_EXCHANGE_TIMESTAMP_MAX_AGE`` (:func:`timestamping.sending_blocked`).
     At least once: two workers may post the same message, which the peer
     de-duplicates by id (the second answer carries the same receipt).
     """
     moment = now or timezone.now()
+    if sending_blocked(moment):
+        log.warning("not sending: the message log could not be time-stamped for too long")
+        return 0
     codes = (
         OutboundMessage.objects.filter(state=OutboundMessage.State.PENDING)
         .values_list("recipient", flat=True)

@@ -41,3 +41,27 @@ def message_log(actor: Any, *, sender: str = "", message_type: str = "") -> Quer
     if message_type:
         query = query.filter(message_type=message_type)
     return query.order_by("-received_at", "-pk")
+
+
+def log_entry(actor: Any, message_id: str, recipient: str = "") -> Message | OutboundMessage | None:
+    """One log entry the actor may audit: the message received with ``message_id``, or,
+    with ``recipient``, the one sent to that member once delivered; None when there is none."""
+    if recipient:
+        entry: Message | OutboundMessage | None = (
+            OutboundMessage.objects.select_related("log_batch")
+            .filter(message_id=message_id, recipient=recipient)
+            .filter(state=OutboundMessage.State.DELIVERED)
+            .first()
+        )
+        code = recipient
+    else:
+        entry = (
+            Message.objects.select_related("log_batch")
+            .filter(message_id=message_id, direction=Message.Direction.INBOUND)
+            .first()
+        )
+        code = entry.sender if entry is not None else ""
+    member = Member.objects.select_related("organisation").filter(code=code).first()
+    if entry is None or member is None or not may(actor, AUDIT, member.organisation):
+        return None
+    return entry

@@ -123,3 +123,11 @@ def key_pem(key: PrivateKey) -> str:
 
 
 __all__ = ["CA_PASSPHRASE", "NODE_CODE", "TestMember", "make_member", "to_pem"]
+
+
+def ensure_tsa(suite_name: str = "sm") -> Any:
+    """Our own time-stamping unit for ``suite_name``, certified by the test CA."""
+    from egov.trust.tsa.services import set_up_time_stamping
+
+    ensure_ca(suite_name)
+    return set_up_time_stamping(actor="ca-officer", suite_name=suite_name, passphrase=CA_PASSPHRASE)

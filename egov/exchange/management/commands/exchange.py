@@ -28,6 +28,7 @@ from egov.exchange import outbound, selectors, services
 from egov.exchange.client import ExchangeClient, MessageRefusedError
 from egov.exchange.errors import ExchangeError
 from egov.exchange.node import node_identity
+from egov.exchange.timestamping import stamping_status
 from egov.trust.errors import TrustError
 from egov.trust.pki.certificates import load_certificate
 
@@ -131,6 +132,11 @@ class Command(BaseCommand):
         self.stdout.write(f"node {node.code}, certificate {node.certificate.serial_hex}")
         for direction, count in selectors.message_counts().items():
             self.stdout.write(f"{direction}\t{count}")
+        stamping = stamping_status()
+        self.stdout.write(f"log last time-stamped\t{stamping.last_success_at or 'never'}")
+        if stamping.last_error:
+            self.stdout.write(f"log last stamping error\t{stamping.last_error}")
+        self.stdout.write(f"sending\t{stamping.reason or 'allowed'}")
 
     def handle_send(self, options: dict[str, Any]) -> None:
         try:
