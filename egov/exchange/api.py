@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -369,12 +370,12 @@ def evidence_of(entry: Message | OutboundMessage) -> dict[str, Any]:
     response={200: EvidenceOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=django_auth,
 )
-def log_evidence(request: HttpRequest, message_id: str, recipient: str = "") -> Any:
+def log_evidence(request: HttpRequest, message_id: uuid.UUID, recipient: str = "") -> Any:
     """The evidence of one log entry (日志证据): envelope, receipt, inclusion proof, batch root
     and time-stamp token. Without ``recipient`` the message received; with it, the message
     sent to that member. 404 when there is none in the caller's audit scope, 409 while it
     waits for its batch (at most a minute when the TSA answers)."""
-    entry = selectors.log_entry(signed_in_user(request), message_id, recipient)
+    entry = selectors.log_entry(signed_in_user(request), str(message_id), recipient)
     if entry is None:
         return Status(404, problem(ErrorCode.LOG_ENTRY_NOT_FOUND, "no such entry", "message_id"))
     if entry.log_batch is None:

@@ -106,6 +106,9 @@ def test_evidence_is_only_for_entries_in_the_callers_scope(
     assert answer.json()["code"] == "log_entry_not_found"
     assert evidence(clerk_harbin_daoli, message_id).status_code == 404
     assert Client().get(f"/api/v1/exchange/log/{message_id}/evidence").status_code == 401
+    malformed = evidence(outsider, "not-a-uuid")
+    assert malformed.status_code == 400
+    assert malformed.json()["field"]
 
 
 def refused_post(url: str, body: Any) -> tuple[int, Any]:
