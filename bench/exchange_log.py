@@ -21,6 +21,7 @@ Then every entry's stored proof is checked against the batch root.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import os
 import sys
@@ -43,17 +44,23 @@ def setup(url: str | None) -> None:
     call_command("migrate", verbosity=0)
 
 
+def document(index: int) -> dict[str, str]:
+    """A ``document`` payload as departments send them: a short text file."""
+    text = base64.b64encode(f"第 {index} 号通知正文".encode()).decode("ascii")
+    return {"title": f"通知 {index}", "filename": "notice.txt", "media_type": "text/plain",
+            "content": text}  # fmt: skip
+
+
 def store_entries(count: int, suite_name: str) -> None:
     from egov.exchange.envelope import build_receipt, parse_envelope
     from egov.exchange.models import Message
     from egov.exchange.testing import NODE_CODE, make_member
-    from egov.exchange.tests.helpers import document
 
     member = make_member("bench-docs", "230102-SCJG", suite_name=suite_name)
     Message.objects.all().delete()
     rows = []
     for index in range(count):
-        sent = parse_envelope(member.envelope(document(f"报文 {index}"), created=NOW))
+        sent = parse_envelope(member.envelope(document(index), created=NOW))
         receipt = build_receipt(
             sent, receiver=NODE_CODE, received=NOW, key=member.key,
             certificate_der=sent.certificate.der,
@@ -72,7 +79,7 @@ def store_entries(count: int, suite_name: str) -> None:
                 certificate_serial=sent.certificate.serial_hex,
                 envelope=sent.document,
                 receipt=receipt,
-            )  # fmt: skip
+            )
         )
     Message.objects.bulk_create(rows, batch_size=500)
 
