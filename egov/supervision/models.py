@@ -398,19 +398,41 @@ class ScanRun(models.Model):
 # ``egov rebuild_supervision_rollups``.
 
 
-class ReceivedDay(models.Model):
-    """The cases received on one local day by one department and item (收件日汇总)."""
+class ReceivedFigures(models.Model):
+    """What a received-cases roll-up row counts, by day or by month (ADR 0050, 0057)."""
 
-    day = models.DateField(_("收件日"))
     department_code = models.CharField(_("部门代码"), max_length=32)
     region_path = models.CharField(_("区划路径"), max_length=64)
-    item_code = models.CharField(_("事项编码"), max_length=48)
     received = models.PositiveIntegerField(_("收件"), default=0)
     concluded = models.PositiveIntegerField(_("办结"), default=0)
     judged = models.PositiveIntegerField(_("监察判定"), default=0)
     on_time = models.PositiveIntegerField(_("按时"), default=0)
     days_total = models.PositiveBigIntegerField(_("用时合计"), default=0)
     days_counted = models.PositiveIntegerField(_("用时件数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DecidedFigures(models.Model):
+    """What a decided-cases roll-up row counts, by day or by week (ADR 0050, 0057)."""
+
+    department_code = models.CharField(_("部门代码"), max_length=32)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    decided = models.PositiveIntegerField(_("决定"), default=0)
+    overdue = models.PositiveIntegerField(_("超期"), default=0)
+    days_sum = models.FloatField(_("用时合计"), default=0)
+    days_squares = models.FloatField(_("用时平方和"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ReceivedDay(ReceivedFigures):
+    """The cases received on one local day by one department and item (收件日汇总)."""
+
+    day = models.DateField(_("收件日"))
+    item_code = models.CharField(_("事项编码"), max_length=48)
 
     class Meta:
         verbose_name = _("收件日汇总")
@@ -427,16 +449,10 @@ class ReceivedDay(models.Model):
         return f"{self.day} {self.department_code} {self.item_code}"
 
 
-class DecidedDay(models.Model):
+class DecidedDay(DecidedFigures):
     """The engine-judged decisions of one local day by one department (决定日汇总)."""
 
     day = models.DateField(_("决定日"))
-    department_code = models.CharField(_("部门代码"), max_length=32)
-    region_path = models.CharField(_("区划路径"), max_length=64)
-    decided = models.PositiveIntegerField(_("决定"), default=0)
-    overdue = models.PositiveIntegerField(_("超期"), default=0)
-    days_sum = models.FloatField(_("用时合计"), default=0)
-    days_squares = models.FloatField(_("用时平方和"), default=0)
 
     class Meta:
         verbose_name = _("决定日汇总")
@@ -474,7 +490,7 @@ class OpenLightCount(models.Model):
         return f"{self.department_code} {self.item_code} {self.light} {self.cases}"
 
 
-class ReceivedMonth(models.Model):
+class ReceivedMonth(ReceivedFigures):
     """The received-day figures of one department summed over a calendar month (收件月汇总).
 
     Kept from :class:`ReceivedDay` (ADR 0057): a month's page reads about one
@@ -482,14 +498,6 @@ class ReceivedMonth(models.Model):
     """
 
     month = models.DateField(_("月份"))  # its first day
-    department_code = models.CharField(_("部门代码"), max_length=32)
-    region_path = models.CharField(_("区划路径"), max_length=64)
-    received = models.PositiveIntegerField(_("收件"), default=0)
-    concluded = models.PositiveIntegerField(_("办结"), default=0)
-    judged = models.PositiveIntegerField(_("监察判定"), default=0)
-    on_time = models.PositiveIntegerField(_("按时"), default=0)
-    days_total = models.PositiveBigIntegerField(_("用时合计"), default=0)
-    days_counted = models.PositiveIntegerField(_("用时件数"), default=0)
 
     class Meta:
         verbose_name = _("收件月汇总")
@@ -504,19 +512,13 @@ class ReceivedMonth(models.Model):
         return f"{self.month:%Y-%m} {self.department_code}"
 
 
-class DecidedWeek(models.Model):
+class DecidedWeek(DecidedFigures):
     """The decided-day figures of one department summed over a week from Monday (决定周汇总).
 
     Kept from :class:`DecidedDay` (ADR 0057), for the weekly early warnings.
     """
 
     week = models.DateField(_("周一"))
-    department_code = models.CharField(_("部门代码"), max_length=32)
-    region_path = models.CharField(_("区划路径"), max_length=64)
-    decided = models.PositiveIntegerField(_("决定"), default=0)
-    overdue = models.PositiveIntegerField(_("超期"), default=0)
-    days_sum = models.FloatField(_("用时合计"), default=0)
-    days_squares = models.FloatField(_("用时平方和"), default=0)
 
     class Meta:
         verbose_name = _("决定周汇总")
