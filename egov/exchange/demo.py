@@ -1,8 +1,9 @@
 """Demo exchange data (交换演示数据): one member and a case history it sent.
 
 ``load_demo_exchange()`` (a demo loader, run by ``egov demo`` and
-``egov load_demo_data``) is idempotent: once the demo member exists it adds
-nothing. Otherwise, through the real services, it
+``egov load_demo_data``) runs :func:`send_demo_exchange` once the demo data is
+committed (the gateway's transactions are durable). That is idempotent: once
+the demo member exists it adds nothing. Otherwise, through the real services, it
 
 * makes sure the platform has an SM CA (``egov.trust``) and this node's
   identity (``EGOV_EXCHANGE_NODE_DIR/key.pem`` and ``cert.pem``, a ``system``
@@ -33,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from stdnum.iso7064 import mod_11_2
 
@@ -218,7 +220,16 @@ def send_case_history(key: PrivateKey, certificate_pem: str) -> list[Outcome]:
     return outcomes
 
 
-def load_demo_exchange() -> int:
+def load_demo_exchange() -> None:
+    """Demo loader: register the member and send its messages once the demo data is committed.
+
+    The gateway receives each message in its own durable transaction, which cannot nest
+    in the demo's one (as the demo cases, egov.approvals.demo_cases, wait for it too).
+    """
+    transaction.on_commit(send_demo_exchange)
+
+
+def send_demo_exchange() -> int:
     """The demo member and its case history; the number of messages sent (0 when loaded)."""
     if Member.objects.filter(code=MEMBER_CODE).exists():
         return 0

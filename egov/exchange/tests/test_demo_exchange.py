@@ -18,6 +18,7 @@ from egov.exchange.demo import (
     MEMBER_NAME,
     case_history,
     load_demo_exchange,
+    send_demo_exchange,
 )
 from egov.exchange.envelope import check_receipt
 from egov.exchange.models import Member, Message
@@ -45,8 +46,17 @@ def test_the_loader_and_its_ca_passphrase_are_registered() -> None:
     assert setting.value == DEMO_CA_PASSPHRASE
 
 
+def test_the_exchange_waits_until_the_demo_data_is_committed(
+    demo_world: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        load_demo_exchange()
+    assert callbacks == [send_demo_exchange]
+    assert not Member.objects.exists()
+
+
 def test_the_member_and_its_receipted_messages_are_loaded_once(demo_world: None) -> None:
-    assert load_demo_exchange() == 5
+    assert send_demo_exchange() == 5
     member = Member.objects.get(code=MEMBER_CODE)
     assert member.status == Member.Status.ACTIVE
     assert member.kind == Member.Kind.SYSTEM
@@ -60,7 +70,7 @@ def test_the_member_and_its_receipted_messages_are_loaded_once(demo_world: None)
         assert check_receipt(message.receipt, message.envelope).serial_hex == (
             node.certificate.serial_hex
         )
-    assert load_demo_exchange() == 0
+    assert send_demo_exchange() == 0
     assert Member.objects.count() == 1
     assert Message.objects.count() == 5
 
@@ -81,7 +91,7 @@ def test_the_case_history_happened_before_the_demos_now() -> None:
 
 
 def test_each_message_is_published_to_the_outbox_for_supervision(demo_world: None) -> None:
-    load_demo_exchange()
+    send_demo_exchange()
     events = Event.objects.filter(event_type="ExchangeCaseEventReceived").order_by("pk")
     assert [e.payload["sender"] for e in events] == [MEMBER_CODE] * 5
     assert [e.payload["payload"]["type"] for e in events] == [
