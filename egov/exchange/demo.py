@@ -50,6 +50,8 @@ from egov.exchange.node import node_code, node_identity
 from egov.trust import selectors as trust_selectors
 from egov.trust import services as trust_services
 from egov.trust.crypto import PrivateKey, suite
+from egov.trust.errors import TrustError
+from egov.trust.tsa import services as tsa_services
 
 DEMO_ACTOR = "demo-loader"
 DEMO_CA_PASSPHRASE = "Longjiang-ca-demo-2026"  # noqa: S105 - the documented demo-only passphrase
@@ -78,6 +80,16 @@ def ensure_ca() -> None:
     """The SM CA, initialised with the demo passphrase when the platform has none."""
     if trust_selectors.active_authority(SUITE, "issuing") is None:
         trust_services.initialise_ca(actor=DEMO_ACTOR, suite_name=SUITE, passphrase=ca_passphrase())
+
+
+def ensure_time_stamping() -> None:
+    """The SM time-stamping unit (``egov ca tsa``), so the worker stamps the message log."""
+    try:
+        tsa_services.active_unit(SUITE)
+    except TrustError:
+        tsa_services.set_up_time_stamping(
+            actor=DEMO_ACTOR, suite_name=SUITE, passphrase=ca_passphrase()
+        )
 
 
 def system_certificate(common_name: str, organisation_code: str) -> tuple[PrivateKey, Any]:
@@ -234,6 +246,7 @@ def send_demo_exchange() -> int:
     if Member.objects.filter(code=MEMBER_CODE).exists():
         return 0
     ensure_ca()
+    ensure_time_stamping()
     ensure_node_identity()
     key, certificate = system_certificate(MEMBER_CODE, DEPARTMENT)
     services.register_member(

@@ -23,6 +23,7 @@ from egov.exchange.demo import (
 from egov.exchange.envelope import check_receipt
 from egov.exchange.models import Member, Message
 from egov.exchange.node import node_identity
+from egov.trust.tsa import services as tsa_services
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,7 @@ def test_the_member_and_its_receipted_messages_are_loaded_once(demo_world: None)
         assert check_receipt(message.receipt, message.envelope).serial_hex == (
             node.certificate.serial_hex
         )
+    assert tsa_services.active_unit("sm").is_active  # so the worker stamps the log
     assert send_demo_exchange() == 0
     assert Member.objects.count() == 1
     assert Message.objects.count() == 5
