@@ -10,6 +10,7 @@ from django.utils import timezone
 from egov.trust.errors import ErrorCode, TrustError
 from egov.trust.models import Certificate, CertificateAuthority, RevocationList
 from egov.trust.pki.certificates import ParsedCertificate, normalise_serial
+from egov.trust.pki.certificates import load_certificate as load_certificate  # re-exported
 from egov.trust.pki.memo import issued_by, parsed_certificate
 
 
