@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from egov.trust.errors import ErrorCode, TrustError
 from egov.trust.models import Certificate, CertificateAuthority, RevocationList
-from egov.trust.pki.certificates import ParsedCertificate, load_certificate, normalise_serial
+from egov.trust.pki.certificates import ParsedCertificate, normalise_serial
+from egov.trust.pki.certificates import load_certificate as load_certificate  # re-exported
+from egov.trust.pki.memo import issued_by, parsed_certificate
 
 
 def active_authority(suite_name: str, role: str) -> CertificateAuthority | None:
@@ -88,8 +90,8 @@ def _issuing_ca_of(parsed: ParsedCertificate) -> CertificateAuthority:
         suite=parsed.suite_name, role=CertificateAuthority.Role.ISSUING, subject=parsed.issuer
     )
     for authority in candidates:
-        ca = load_certificate(authority.certificate_pem)
-        if parsed.signed_by(ca.public_key_der):
+        ca = parsed_certificate(authority.certificate_pem)
+        if issued_by(parsed.der, ca.public_key_der):
             return authority
     raise TrustError(
         ErrorCode.UNKNOWN_ISSUER,
@@ -103,11 +105,15 @@ def verify_certificate(certificate: bytes | str, at: dt.datetime | None = None) 
 
     Returns our record of it; refuses with :class:`TrustError` saying why
     (``malformed``, ``unknown_issuer``, ``not_yet_valid``, ``expired``, ``revoked``).
+    Parsing and the CA's signature are memoised per process by the bytes
+    (:mod:`egov.trust.pki.memo`); the dates are checked against ``at`` and the
+    register (revocation) is read on every call, so a revocation counts at once
+    in every process (ADR 0067).
     """
     moment = at or timezone.now()
-    parsed = load_certificate(certificate)
+    parsed = parsed_certificate(certificate)
     authority = _issuing_ca_of(parsed)
-    load_certificate(authority.certificate_pem).check_validity(moment)
+    parsed_certificate(authority.certificate_pem).check_validity(moment)
     parsed.check_validity(moment)
     record = Certificate.objects.filter(serial=parsed.serial_hex, issuer=authority).first()
     if record is None:
