@@ -104,6 +104,7 @@ def test_token_after_the_tsa_was_revoked_fails_and_one_before_stands(
     with pytest.raises(TrustError, match="revoked"):
         timestamp_root(tree.root, suite_name="intl")  # our TSA stops signing
     request = TimeStampRequest(SHA256_OID, tree.root, nonce=None, cert_req=True, policy=None)
+    # Frozen at the moved clock above: made after the revocation, on whatever date the suite runs.
     after = build_token(signing_key(tsa_intl), request, serial=9, gen_time=timezone.now())
     proof = tree.proof(1)
     assert verify_inclusion(
